@@ -1,0 +1,8 @@
+// One vitest run over every package (vitest projects).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: ['protocol', 'relay', 'reveal-page', 'extension', 'ops'],
+  },
+});
