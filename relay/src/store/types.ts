@@ -1,0 +1,108 @@
+// The contract between the HTTP core and the SQLite store. Reads are
+// synchronous; every write returns a promise that settles only after its
+// transaction is durable on disk (group commit may batch writes that arrive
+// together, but never answers before the fsync).
+import type { GoneReason, SecretState } from '@psst/protocol/api';
+import type { KdfParams } from '@psst/protocol/limits';
+
+export interface StoredKdf extends KdfParams {
+  /** 16 raw salt bytes. */
+  salt: Uint8Array;
+}
+
+export interface NewSecret {
+  /** 22-char b64u id chosen by the relay. */
+  id: string;
+  /** Raw envelope bytes (already checked by the caller). */
+  envelope: Uint8Array;
+  /** SHA-256(AT), 32 bytes. */
+  accessVerifier: Uint8Array;
+  /** SHA-256(PT), 32 bytes, or null without a passphrase. */
+  passphraseVerifier: Uint8Array | null;
+  /** SHA-256(manageToken), 32 bytes. */
+  manageVerifier: Uint8Array;
+  kdf: StoredKdf | null;
+  views: number;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Everything about a secret except its envelope; what Look, receipt and the checks need. */
+export interface SecretRecord {
+  id: string;
+  state: SecretState;
+  accessVerifier: Uint8Array;
+  passphraseVerifier: Uint8Array | null;
+  manageVerifier: Uint8Array;
+  kdf: StoredKdf | null;
+  viewsLeft: number;
+  failedAttempts: number;
+  createdAt: number;
+  expiresAt: number;
+  /** Time of the last view, or null. */
+  readAt: number | null;
+  /** When the state left 'active' (read, expired, deleted, burned), or null. */
+  endedAt: number | null;
+  envelopeBytes: number;
+}
+
+export type CreateResult = { kind: 'created' } | { kind: 'storage_full' } | { kind: 'duplicate_id' };
+
+export type Gone = { kind: 'gone'; reason: GoneReason; at: number };
+export type NotFound = { kind: 'not_found' };
+
+/** Reveal: the view is counted and, when it was the last, the envelope erased, in one transaction. */
+export type RevealResult = { kind: 'revealed'; envelope: Uint8Array; viewsLeft: number } | Gone | NotFound;
+
+/** A wrong passphrase token: counted; the MAX_PASSPHRASE_ATTEMPTS-th one burns the secret. */
+export type WrongPassphraseResult = { kind: 'counted'; attemptsLeft: number } | { kind: 'burned'; at: number } | Gone | NotFound;
+
+export type DeleteResult = { kind: 'deleted' } | Gone | NotFound;
+
+export interface SweepResult {
+  expired: number;
+  purged: number;
+}
+
+export interface StoreStats {
+  activeSecrets: number;
+  storedBytes: number;
+}
+
+export interface Store {
+  /** Synchronous read of metadata; no envelope bytes are read. Expired-but-unswept secrets report state 'expired'. */
+  get(id: string, now: number): SecretRecord | undefined;
+  create(secret: NewSecret): Promise<CreateResult>;
+  reveal(id: string, now: number): Promise<RevealResult>;
+  recordWrongPassphrase(id: string, now: number): Promise<WrongPassphraseResult>;
+  delete(id: string, now: number): Promise<DeleteResult>;
+  /** Expires due secrets (erasing envelopes), purges old tombstones, checkpoints the WAL (TRUNCATE). */
+  sweep(now: number): Promise<SweepResult>;
+  stats(): StoreStats;
+  /** True when the database answers and there is room for at least one more secret. */
+  ready(): boolean;
+  /** Waits for pending writes, then closes the database cleanly. */
+  close(): Promise<void>;
+}
+
+/** How the store reports to metrics without importing them. */
+export interface StoreObserver {
+  commit(batchSize: number, seconds: number): void;
+  dbError(operation: string): void;
+}
+
+export interface StoreOptions {
+  /** Path of the SQLite file; its folder is created if missing. */
+  path: string;
+  maxActiveSecrets: number;
+  maxStoreBytes: number;
+  /** Tombstones are purged this long after expiresAt. */
+  tombstoneRetentionMs: number;
+  /** Group commit bounds; maxBatch 1 means one commit per write (the baseline for benchmarks). */
+  groupCommit: { maxBatch: number; maxWaitMs: number };
+  /** 'FULL' in production; 'NORMAL' exists only for the benchmark ceiling. */
+  synchronous: 'FULL' | 'NORMAL';
+  observer?: StoreObserver;
+}
+// Implemented by `openStore(options: StoreOptions): Store` in ./sqlite-store.ts.

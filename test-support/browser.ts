@@ -1,0 +1,46 @@
+// Launches Debian's Chromium through playwright-core with the flags that work
+// on this machine's closed network, in a fresh profile. Shared by the browser
+// tests of the reveal page and the extension.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.PSST_CHROMIUM ?? '/usr/bin/chromium';
+
+const FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface LaunchedBrowser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** A persistent context (needed for extensions), optionally with an unpacked extension loaded. */
+export async function launchChromium(options: { extensionDir?: string; colorScheme?: 'light' | 'dark' } = {}): Promise<LaunchedBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'psst-chromium-'));
+  const args = [...FLAGS];
+  if (options.extensionDir) args.push(`--disable-extensions-except=${options.extensionDir}`, `--load-extension=${options.extensionDir}`);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: false, // --headless=new is passed in args; playwright's own flag would add the old mode
+    args,
+    colorScheme: options.colorScheme ?? 'light',
+    timeout: 60_000,
+  });
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
