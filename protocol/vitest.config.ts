@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
+import { sourceConditions } from '../vitest.shared';
 
 export default defineConfig({
-  test: { name: 'protocol', include: ['src/**/*.test.ts'], testTimeout: 60_000 },
+  ...sourceConditions,
+  test: { name: 'protocol', include: ['src/**/*.test.ts'], testTimeout: 120_000 },
 });
