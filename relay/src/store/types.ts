@@ -104,5 +104,7 @@ export interface StoreOptions {
   /** 'FULL' in production; 'NORMAL' exists only for the benchmark ceiling. */
   synchronous: 'FULL' | 'NORMAL';
   observer?: StoreObserver;
+  /** Optional hard cap on the file, in pages (PRAGMA max_page_count); reaching it makes create answer storage_full. */
+  maxPageCount?: number;
 }
 // Implemented by `openStore(options: StoreOptions): Store` in ./sqlite-store.ts.

@@ -1,0 +1,207 @@
+// Group commit: writes queued during one event-loop turn are applied in one
+// transaction, in arrival order, and each caller's promise settles only after
+// COMMIT has returned (synchronous=FULL: the batch is on disk).
+//
+// Design kept: the database work stays on the main thread (better-sqlite3 is
+// synchronous). While a commit's fsync runs, the event loop is blocked, so the
+// requests that arrive meanwhile wait in socket buffers; the next poll phase
+// reads all of them, their writes queue up, and one setImmediate flushes them
+// together. Batches therefore grow with load by themselves, and a lone write
+// waits for nothing but the end of its turn. A worker_threads design was
+// measured against it (see group-commit.bench.test.ts and the report in the
+// commit message): TODO(numbers).
+//
+// Failure isolation: every operation of a batch of several runs inside its own
+// SAVEPOINT, so a failing statement rolls back only its operation. If SQLite
+// drops the whole transaction or COMMIT itself fails, the batch is rolled back
+// and every operation is retried alone in its own transaction.
+import type { Database } from 'better-sqlite3';
+import type { StoreObserver } from './types.js';
+
+export interface WriteOp<T> {
+  /** Operation name for metrics: create, reveal, wrong_passphrase, delete, sweep. */
+  name: string;
+  /** Runs inside the batch's transaction; must be safe to run again after a rollback. */
+  apply(): T;
+  /** Turns an expected error (duplicate id, disk full) into a result; undefined rejects the promise (counted as a db error). */
+  recover?(error: unknown): T | undefined;
+  /** Runs after COMMIT (outside any transaction), before the caller is answered. */
+  afterCommit?(): void;
+}
+
+export interface GroupCommitOptions {
+  /** Most operations per transaction; 1 means one commit per write. */
+  maxBatch: number;
+  /** 0: flush at the end of the current event-loop turn. Above 0: wait up to this long for a batch to fill. */
+  maxWaitMs: number;
+}
+
+export interface GroupCommitter {
+  enqueue<T>(op: WriteOp<T>): Promise<T>;
+  /** Applies everything queued now, synchronously. */
+  flush(): void;
+  /** Flushes, then refuses further writes. */
+  close(): void;
+  readonly pending: number;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+interface Queued {
+  op: WriteOp<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** The state a rolled-back operation must put back (the store's in-memory counters). */
+export interface Rollbackable<S> {
+  snapshot(): S;
+  restore(state: S): void;
+}
+
+export function createGroupCommitter<S>(
+  db: Database,
+  options: GroupCommitOptions,
+  state: Rollbackable<S>,
+  observer?: StoreObserver,
+): GroupCommitter {
+  const maxBatch = Math.max(1, Math.floor(options.maxBatch));
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+  const savepoint = db.prepare('SAVEPOINT op');
+  const release = db.prepare('RELEASE op');
+  const rollbackTo = db.prepare('ROLLBACK TO op');
+
+  let queue: Queued[] = [];
+  let immediate: NodeJS.Immediate | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  function settle(item: Queued, outcome: Outcome): void {
+    if (outcome.ok) {
+      item.resolve(outcome.value);
+      return;
+    }
+    let recovered: unknown;
+    try {
+      recovered = item.op.recover?.(outcome.error);
+    } catch (error) {
+      observer?.dbError(item.op.name);
+      item.reject(error);
+      return;
+    }
+    if (recovered !== undefined) {
+      item.resolve(recovered);
+      return;
+    }
+    observer?.dbError(item.op.name);
+    item.reject(outcome.error);
+  }
+
+  function abandon(before: S): void {
+    if (db.inTransaction) rollback.run();
+    state.restore(before);
+  }
+
+  /** One transaction for the whole batch; see the module comment for failures. */
+  function runBatch(batch: Queued[]): void {
+    const started = process.hrtime.bigint();
+    const before = state.snapshot();
+    const alone = batch.length === 1;
+    const outcomes: Outcome[] = [];
+    try {
+      begin.run();
+    } catch (error) {
+      for (const item of batch) settle(item, { ok: false, error });
+      return;
+    }
+    for (const item of batch) {
+      const opBefore = alone ? before : state.snapshot();
+      try {
+        if (!alone) savepoint.run();
+        const value = item.op.apply();
+        if (!alone) release.run();
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        if (alone) {
+          abandon(before);
+          settle(item, { ok: false, error });
+          return;
+        }
+        if (!db.inTransaction) {
+          // SQLite rolled the whole transaction back (e.g. an I/O error): retry each operation alone.
+          state.restore(before);
+          for (const each of batch) runBatch([each]);
+          return;
+        }
+        rollbackTo.run();
+        release.run();
+        state.restore(opBefore);
+        outcomes.push({ ok: false, error });
+      }
+    }
+    try {
+      commit.run();
+    } catch (error) {
+      abandon(before);
+      if (alone) settle(batch[0]!, { ok: false, error });
+      else for (const each of batch) runBatch([each]);
+      return;
+    }
+    observer?.commit(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+    batch.forEach((item, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok && item.op.afterCommit) {
+        try {
+          item.op.afterCommit();
+        } catch {
+          // The operation itself is durable; only its follow-up (a checkpoint) failed.
+          observer?.dbError(`${item.op.name}_after_commit`);
+        }
+      }
+      settle(item, outcome);
+    });
+  }
+
+  function flush(): void {
+    if (immediate !== undefined) clearImmediate(immediate);
+    if (timer !== undefined) clearTimeout(timer);
+    immediate = undefined;
+    timer = undefined;
+    while (queue.length > 0) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(batch.length);
+      runBatch(batch);
+    }
+  }
+
+  function schedule(): void {
+    if (immediate !== undefined) return;
+    if (options.maxWaitMs > 0 && queue.length < maxBatch) {
+      timer ??= setTimeout(flush, options.maxWaitMs);
+      return;
+    }
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    immediate = setImmediate(flush);
+  }
+
+  return {
+    enqueue<T>(op: WriteOp<T>): Promise<T> {
+      if (closed) return Promise.reject(new Error('the store is closed'));
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
+        schedule();
+      });
+    },
+    flush,
+    close() {
+      flush();
+      closed = true;
+    },
+    get pending() {
+      return queue.length;
+    },
+  };
+}

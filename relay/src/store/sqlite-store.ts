@@ -1,0 +1,154 @@
+// The relay's Store on a real SQLite file (better-sqlite3): WAL with
+// synchronous=FULL, secure_delete, migrations at open, quotas mirrored in
+// memory, and every write through the group committer (./group-commit.ts).
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { minEnvelopeBytes } from '@psst/protocol/limits';
+import Database from 'better-sqlite3';
+import { createGroupCommitter, type WriteOp } from './group-commit.js';
+import { type Counters, prepareOperations } from './operations.js';
+import { isPurgeable, toRecord } from './rows.js';
+import { migrate } from './schema.js';
+import type { CreateResult, Store, StoreOptions, SweepResult } from './types.js';
+
+/** How long a connection waits for a lock held by another process (a backup tool, the sqlite3 shell). */
+const BUSY_TIMEOUT_MS = 5_000;
+/** The WAL is truncated back to this size after a checkpoint resets it. */
+const JOURNAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
+/** Free pages handed back to the file system per sweep (auto_vacuum=INCREMENTAL), so one sweep stays short. */
+const VACUUM_PAGES_PER_SWEEP = 4_096;
+
+function sqliteCode(error: unknown): string | undefined {
+  return error instanceof Database.SqliteError ? error.code : undefined;
+}
+
+function configure(db: Database.Database, options: StoreOptions): void {
+  // auto_vacuum only takes effect on a file without tables, i.e. before the first migration.
+  db.pragma('auto_vacuum = INCREMENTAL');
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode !== 'wal') throw new Error(`could not switch ${options.path} to WAL (journal_mode is ${String(mode)})`);
+  db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  db.pragma('secure_delete = ON');
+  db.pragma('foreign_keys = ON');
+  // Savepoint and statement journals hold old page images (ciphertext): keep them off the disk.
+  db.pragma('temp_store = MEMORY');
+  db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
+  if (options.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
+}
+
+export function openStore(options: StoreOptions): Store {
+  mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    configure(db, options);
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const totals = db.prepare("SELECT count(*) AS n, total(envelope_bytes) AS bytes FROM secrets WHERE state = 'active'").get() as {
+    n: number;
+    bytes: number;
+  };
+  const counters: Counters = { activeSecrets: totals.n, storedBytes: totals.bytes };
+  const ops = prepareOperations(db, counters, options);
+  const committer = createGroupCommitter(
+    db,
+    options.groupCommit,
+    {
+      snapshot: () => ({ ...counters }),
+      restore: (saved) => Object.assign(counters, saved),
+    },
+    options.observer,
+  );
+  const ping = db.prepare('SELECT 1').pluck();
+  const vacuum = db.prepare(`PRAGMA incremental_vacuum(${VACUUM_PAGES_PER_SWEEP})`);
+  // Set when SQLite reports the disk (or max_page_count) full; cleared once a write shows room again.
+  let diskFull = false;
+  let closed = false;
+
+  function write<T>(op: WriteOp<T>): Promise<T> {
+    return committer.enqueue(op);
+  }
+
+  function checkpoint(): void {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  return {
+    get(id, now) {
+      try {
+        const row = ops.get(id);
+        if (row === undefined || isPurgeable(row, now, options.tombstoneRetentionMs)) return undefined;
+        return toRecord(row, now);
+      } catch (error) {
+        options.observer?.dbError('get');
+        throw error;
+      }
+    },
+
+    create(secret) {
+      return write<CreateResult>({
+        name: 'create',
+        apply: () => {
+          const result = ops.create(secret);
+          if (result.kind === 'created') diskFull = false;
+          return result;
+        },
+        recover: (error) => {
+          const code = sqliteCode(error);
+          if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return { kind: 'duplicate_id' };
+          if (code === 'SQLITE_FULL') {
+            diskFull = true;
+            options.observer?.dbError('create');
+            return { kind: 'storage_full' };
+          }
+          return undefined;
+        },
+      });
+    },
+
+    reveal: (id, now) => write({ name: 'reveal', apply: () => ops.reveal(id, now) }),
+    recordWrongPassphrase: (id, now) => write({ name: 'wrong_passphrase', apply: () => ops.recordWrongPassphrase(id, now) }),
+    delete: (id, now) => write({ name: 'delete', apply: () => ops.delete(id, now) }),
+
+    sweep(now) {
+      return write<SweepResult>({
+        name: 'sweep',
+        apply: () => {
+          const result = ops.sweep(now);
+          vacuum.run();
+          if (result.expired + result.purged > 0) diskFull = false;
+          return result;
+        },
+        // Erased pages may still sit in the WAL: copy it back and truncate it to zero.
+        afterCommit: checkpoint,
+      });
+    },
+
+    stats: () => ({ ...counters }),
+
+    ready() {
+      if (closed || diskFull) return false;
+      try {
+        ping.get();
+      } catch {
+        options.observer?.dbError('ready');
+        return false;
+      }
+      return counters.activeSecrets < options.maxActiveSecrets && counters.storedBytes + minEnvelopeBytes(false) <= options.maxStoreBytes;
+    },
+
+    async close() {
+      if (closed) return;
+      committer.close();
+      closed = true;
+      try {
+        checkpoint();
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
