@@ -2,6 +2,9 @@
 // error codes. The relay validates with them; clients parse every response
 // with them (no casts on data from the network). Written with `zod/mini`,
 // which tree-shakes: the reveal page's whole budget is 30 KB gzip.
+// NOTE for users: `.parse()` throws `$ZodError` (from 'zod/v4/core', also
+// `z.core.$ZodError` in 'zod/mini'), NOT classic zod's `ZodError`; messages
+// are generic unless the process loads a locale (`z.config(en())`).
 import * as z from 'zod/mini';
 import {
   DEFAULT_MAX_TTL_SECONDS,
