@@ -1,0 +1,126 @@
+// The options page: the relay address (with its permission and a health
+// check), default expiry and views, auto-copy and receipt notifications.
+import { DEFAULT_MAX_VIEWS } from '@psst/protocol/limits';
+import { useEffect, useState } from 'preact/hooks';
+import { describeDuration } from '../lib/format';
+import type { RelaySetupResult } from '../lib/relay-setup';
+import { DEFAULT_RELAY_URL, type Settings, TTL_CHOICES } from '../lib/settings';
+
+export interface OptionsServices {
+  settings(): Promise<Settings>;
+  setUpRelay(input: string): Promise<RelaySetupResult>;
+  save<K extends Exclude<keyof Settings, 'relayUrl'>>(key: K, value: Settings[K]): Promise<void>;
+}
+
+export function Options({ services }: { services: OptionsServices }) {
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [relayInput, setRelayInput] = useState('');
+  const [relayStatus, setRelayStatus] = useState<RelaySetupResult | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [saved, setSaved] = useState('');
+
+  useEffect(() => {
+    void services.settings().then((s) => {
+      setSettings(s);
+      setRelayInput(s.relayUrl);
+    });
+  }, [services]);
+
+  if (!settings) return <p>Loading…</p>;
+
+  const checkRelay = async (event: Event, input = relayInput) => {
+    event.preventDefault();
+    setChecking(true);
+    const result = await services.setUpRelay(input);
+    setRelayStatus(result);
+    if (result.ok || result.saved) {
+      setSettings({ ...settings, relayUrl: result.relayUrl! });
+      setRelayInput(result.relayUrl!);
+    }
+    setChecking(false);
+  };
+
+  const save = async <K extends Exclude<keyof Settings, 'relayUrl'>>(key: K, value: Settings[K]) => {
+    await services.save(key, value);
+    setSettings({ ...settings, [key]: value });
+    setSaved('Saved.');
+  };
+
+  return (
+    <main class="options">
+      <h1>psst options</h1>
+      <form onSubmit={checkRelay} aria-labelledby="relay-title">
+        <h2 id="relay-title">Relay</h2>
+        <label for="relay">Relay address</label>
+        <div class="row">
+          <input id="relay" type="url" value={relayInput} required onInput={(e) => setRelayInput(e.currentTarget.value)} />
+          <button type="submit" class="primary" disabled={checking}>
+            {checking ? 'Checking…' : 'Save and check'}
+          </button>
+        </div>
+        <p class="hint">
+          psst asks your permission for this relay's host only. The secret is encrypted before it leaves the browser; the relay never sees
+          the key.
+        </p>
+        {settings.relayUrl !== DEFAULT_RELAY_URL && (
+          <button type="button" class="link-button" onClick={(e) => checkRelay(e, DEFAULT_RELAY_URL)}>
+            Use the default relay ({DEFAULT_RELAY_URL})
+          </button>
+        )}
+        {relayStatus && (
+          <p class={relayStatus.ok ? 'ok' : 'problem'} role="status">
+            {relayStatus.ok ? relayStatus.message : `${relayStatus.title}. ${relayStatus.message}`}
+          </p>
+        )}
+      </form>
+      <section aria-labelledby="defaults-title">
+        <h2 id="defaults-title">New links</h2>
+        <div class="row fields">
+          <label>
+            Expire after
+            <select
+              id="default-ttl"
+              value={String(settings.defaultTtl)}
+              onChange={(e) => save('defaultTtl', Number(e.currentTarget.value))}
+            >
+              {TTL_CHOICES.map((s) => (
+                <option key={s} value={String(s)}>
+                  {describeDuration(s)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Views
+            <input
+              id="default-views"
+              type="number"
+              min={1}
+              max={DEFAULT_MAX_VIEWS}
+              value={settings.defaultViews}
+              onChange={(e) =>
+                save('defaultViews', Math.min(DEFAULT_MAX_VIEWS, Math.max(1, Math.round(Number(e.currentTarget.value) || 1))))
+              }
+            />
+          </label>
+        </div>
+        <label class="check">
+          <input id="auto-copy" type="checkbox" checked={settings.autoCopy} onChange={(e) => save('autoCopy', e.currentTarget.checked)} />
+          Copy new links from the popup to the clipboard at once
+        </label>
+        <label class="check">
+          <input
+            id="receipt-notifications"
+            type="checkbox"
+            checked={settings.receiptNotifications}
+            onChange={(e) => save('receiptNotifications', e.currentTarget.checked)}
+          />
+          Notify me when a link is viewed
+        </label>
+        <p class="hint" role="status">
+          {saved}
+        </p>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,25 @@
+// Wires the browser's APIs into lib/background.ts. Chrome's service worker has
+// no clipboard, so it goes through the offscreen document; Firefox's
+// background page has navigator.clipboard.
+import { browser } from 'wxt/browser';
+import { defineBackground } from 'wxt/utils/define-background';
+import { createBackground } from '../lib/background';
+import { type ClipboardAccess, navigatorClipboard, type OffscreenApis, offscreenClipboard } from '../lib/clipboard';
+
+export default defineBackground(() => {
+  const clipboard: ClipboardAccess = import.meta.env.FIREFOX
+    ? navigatorClipboard(navigator.clipboard)
+    : offscreenClipboard(browser as unknown as OffscreenApis);
+  const background = createBackground(browser, {
+    clipboard,
+    fetch: (input, init) => fetch(input, init),
+    actionContext: import.meta.env.MANIFEST_VERSION === 3 ? 'action' : 'browser_action',
+    supportsNotificationButtons: !import.meta.env.FIREFOX,
+  });
+  background.start();
+  // The same handlers the listeners call, reachable from the service worker's
+  // console and the end-to-end tests. Only extension code can see this global.
+  Object.assign(globalThis, {
+    psst: { onMenuClick: background.onMenuClick, shareClipboard: background.shareClipboard, onAlarm: background.onAlarm, clipboard },
+  });
+});

@@ -1,0 +1,32 @@
+// Mounts the options page with the real browser APIs.
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { Options, type OptionsServices } from '../../components/Options';
+import { setUpRelay } from '../../lib/relay-setup';
+import {
+  autoCopySetting,
+  defaultTtlSetting,
+  defaultViewsSetting,
+  loadSettings,
+  receiptNotificationsSetting,
+  relayUrlSetting,
+} from '../../lib/settings';
+import '../../components/theme.css';
+
+const services: OptionsServices = {
+  settings: loadSettings,
+  setUpRelay: (input) =>
+    setUpRelay(input, {
+      permissions: browser.permissions,
+      fetch: (i, init) => fetch(i, init),
+      save: (url) => relayUrlSetting.setValue(url),
+    }),
+  save: async (key, value) => {
+    if (key === 'autoCopy') await autoCopySetting.setValue(Boolean(value));
+    else if (key === 'receiptNotifications') await receiptNotificationsSetting.setValue(Boolean(value));
+    else if (key === 'defaultTtl') await defaultTtlSetting.setValue(Number(value));
+    else await defaultViewsSetting.setValue(Number(value));
+  },
+};
+
+render(<Options services={services} />, document.getElementById('app')!);

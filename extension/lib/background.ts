@@ -1,0 +1,102 @@
+// The background's behaviour: context menus, the keyboard command, receipt
+// alarms and notification clicks. entrypoints/background.ts only passes in the
+// browser APIs and the clipboard for its browser.
+import type { Browser } from 'wxt/browser';
+import type { ClipboardAccess } from './clipboard';
+import { addEntry } from './history';
+import { receiptDeps, scheduleReceipts, updateHistory } from './history-store';
+import { createNotifier, opensOptions } from './notify';
+import { pollReceipts, RECEIPT_ALARM } from './receipts';
+import type { FetchLike } from './relay-client';
+import { FALLBACK_NOTE, readSelection } from './selection';
+import { loadSettings, receiptNotificationsSetting } from './settings';
+import { type ShareDeps, type ShareOutcome, shareText } from './share';
+
+export const MENU_SHARE_SELECTION = 'psst-share-selection';
+export const MENU_SHARE_CLIPBOARD = 'psst-share-clipboard';
+export const COMMAND_SHARE_CLIPBOARD = 'share-clipboard';
+
+type BrowserApi = typeof import('wxt/browser').browser;
+
+export interface BackgroundEnv {
+  clipboard: ClipboardAccess;
+  fetch: FetchLike;
+  /** The context for the toolbar button's menu: 'action' (MV3) or 'browser_action' (MV2). */
+  actionContext: 'action' | 'browser_action';
+  supportsNotificationButtons: boolean;
+}
+
+export function createBackground(b: BrowserApi, env: BackgroundEnv) {
+  const notify = createNotifier(b.notifications, b.runtime.getURL('/icon/128.png'), env.supportsNotificationButtons);
+  const shareDeps: ShareDeps = {
+    fetch: env.fetch,
+    hasHostPermission: (pattern) => b.permissions.contains({ origins: [pattern] }),
+    now: () => new Date(),
+    settings: loadSettings,
+    writeClipboard: (text) => env.clipboard.writeText(text),
+    saveEntry: (entry) => updateHistory((entries) => addEntry(entries, entry)),
+    notify,
+  };
+
+  async function afterShare(outcome: ShareOutcome): Promise<ShareOutcome> {
+    if (outcome.ok) await scheduleReceipts(b.alarms, Date.parse(outcome.entry.nextCheckAt));
+    return outcome;
+  }
+
+  async function onMenuClick(info: Browser.contextMenus.OnClickData, tab?: Browser.tabs.Tab): Promise<ShareOutcome | undefined> {
+    if (info.menuItemId === MENU_SHARE_SELECTION) {
+      const selection = await readSelection(b.scripting, tab?.id, info.frameId, info.selectionText);
+      return afterShare(await shareText(shareDeps, selection.text, 'selection', selection.exact ? undefined : FALLBACK_NOTE));
+    }
+    if (info.menuItemId === MENU_SHARE_CLIPBOARD) return shareClipboard();
+    return undefined;
+  }
+
+  async function shareClipboard(): Promise<ShareOutcome> {
+    return afterShare(await shareText(shareDeps, env.clipboard.readText(), 'clipboard'));
+  }
+
+  async function onAlarm(alarm: { name: string }, options: { force?: boolean } = {}): Promise<void> {
+    if (alarm.name !== RECEIPT_ALARM) return;
+    const next = await pollReceipts(
+      receiptDeps(env.fetch, async (entry) => {
+        if (!(await receiptNotificationsSetting.getValue())) return;
+        const what = entry.label ? `"${entry.label}"` : 'Your secret';
+        const left = entry.viewsLeft > 0 ? ` (${entry.viewsLeft} of ${entry.views} views left)` : '';
+        await notify({ title: `${what} was viewed`, message: `Someone opened your psst link${left}.` });
+      }),
+      options,
+    );
+    await scheduleReceipts(b.alarms, next);
+  }
+
+  function registerMenus(): void {
+    // Recreated on every start: Chrome keeps menus across service worker
+    // restarts, Firefox's event page may not; removeAll avoids duplicate ids.
+    void b.contextMenus.removeAll().then(() => {
+      b.contextMenus.create({ id: MENU_SHARE_SELECTION, title: 'Share selection as a one-time link', contexts: ['selection'] });
+      b.contextMenus.create({
+        id: MENU_SHARE_CLIPBOARD,
+        title: 'Share clipboard as a one-time link',
+        contexts: ['page', env.actionContext],
+      });
+    });
+  }
+
+  function openOptionsFor(id: string): void {
+    if (opensOptions(id)) void b.runtime.openOptionsPage();
+  }
+
+  function start(): void {
+    registerMenus();
+    b.contextMenus.onClicked.addListener((info, tab) => void onMenuClick(info, tab));
+    b.commands.onCommand.addListener((command) => {
+      if (command === COMMAND_SHARE_CLIPBOARD) void shareClipboard();
+    });
+    b.alarms.onAlarm.addListener((alarm) => void onAlarm(alarm));
+    b.notifications.onClicked.addListener(openOptionsFor);
+    b.notifications.onButtonClicked?.addListener((id) => openOptionsFor(id));
+  }
+
+  return { start, onMenuClick, shareClipboard, onAlarm };
+}

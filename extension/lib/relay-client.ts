@@ -1,0 +1,108 @@
+// Talks to the relay's HTTP API. Every response is parsed with the protocol's
+// zod schemas; anything unexpected is a RelayError, never a cast.
+import {
+  apiPaths,
+  type CreateSecretRequest,
+  CreateSecretResponse,
+  ErrorResponse,
+  HealthResponse,
+  ReceiptResponse,
+} from '@psst/protocol/api';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export type RelayErrorKind = 'unreachable' | 'api' | 'bad_response';
+
+export class RelayError extends Error {
+  override name = 'RelayError';
+  constructor(
+    readonly kind: RelayErrorKind,
+    message: string,
+    readonly status?: number,
+    readonly body?: ErrorResponse,
+    /** Seconds, from Retry-After or the body. */
+    readonly retryAfter?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+async function send(fetchFn: FetchLike, url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetchFn(url, { ...init, credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' });
+  } catch (cause) {
+    throw new RelayError('unreachable', 'the relay could not be reached', undefined, undefined, undefined, { cause });
+  }
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch (cause) {
+    throw new RelayError('bad_response', `the relay answered ${response.status} without JSON`, response.status, undefined, undefined, {
+      cause,
+    });
+  }
+}
+
+/** Turns a non-success response into a RelayError carrying the parsed error body. */
+async function failure(response: Response): Promise<RelayError> {
+  const header = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+  let body: ErrorResponse | undefined;
+  try {
+    const parsed = ErrorResponse.safeParse(await response.json());
+    if (parsed.success) body = parsed.data;
+  } catch {
+    // not JSON: the status alone must do
+  }
+  const retryAfter = Number.isFinite(header) ? header : body?.retryAfter;
+  return new RelayError('api', body?.message ?? `the relay answered ${response.status}`, response.status, body, retryAfter);
+}
+
+function parse<T>(
+  schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: unknown } },
+  data: unknown,
+  what: string,
+): T {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success)
+    throw new RelayError('bad_response', `the relay sent an unexpected ${what}`, undefined, undefined, undefined, { cause: parsed.error });
+  return parsed.data;
+}
+
+function bearer(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` };
+}
+
+export async function createSecret(fetchFn: FetchLike, relayUrl: string, request: CreateSecretRequest): Promise<CreateSecretResponse> {
+  const response = await send(fetchFn, relayUrl + apiPaths.secrets, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(request),
+  });
+  if (response.status !== 201) throw await failure(response);
+  return parse(CreateSecretResponse, await readJson(response), 'answer to create');
+}
+
+/** True when deleted, false when the relay does not know it (already gone or purged). */
+export async function deleteSecret(fetchFn: FetchLike, relayUrl: string, id: string, manageToken: string): Promise<boolean> {
+  const response = await send(fetchFn, relayUrl + apiPaths.secret(id), { method: 'DELETE', headers: bearer(manageToken) });
+  if (response.status === 204) return true;
+  if (response.status === 404) return false;
+  throw await failure(response);
+}
+
+/** The receipt, or null when the relay answers 404 (purged or unknown). */
+export async function fetchReceipt(fetchFn: FetchLike, relayUrl: string, id: string, manageToken: string): Promise<ReceiptResponse | null> {
+  const response = await send(fetchFn, relayUrl + apiPaths.receipt(id), { method: 'GET', headers: bearer(manageToken) });
+  if (response.status === 404) return null;
+  if (response.status !== 200) throw await failure(response);
+  return parse(ReceiptResponse, await readJson(response), 'receipt');
+}
+
+export async function checkHealth(fetchFn: FetchLike, relayUrl: string): Promise<void> {
+  const response = await send(fetchFn, relayUrl + apiPaths.healthz, { method: 'GET' });
+  if (response.status !== 200) throw await failure(response);
+  parse(HealthResponse, await readJson(response), 'health answer');
+}

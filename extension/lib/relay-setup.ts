@@ -1,0 +1,53 @@
+// Pointing the extension at a relay: normalise the address, ask for host
+// permission for that origin only, check /healthz, then save it.
+import { describeFailure } from './describe-failure';
+import { checkHealth, type FetchLike } from './relay-client';
+import { hostPatternFor, normaliseRelayUrl } from './relay-url';
+
+export interface PermissionsLike {
+  contains(p: { origins: string[] }): Promise<boolean>;
+  request(p: { origins: string[] }): Promise<boolean>;
+}
+
+export type RelaySetupResult =
+  | { ok: true; relayUrl: string; message: string }
+  | { ok: false; saved: boolean; relayUrl?: string; title: string; message: string };
+
+/**
+ * Must be called straight from a click: permissions.request needs the user
+ * gesture, so it is the first thing awaited.
+ */
+export async function setUpRelay(
+  input: string,
+  apis: { permissions: PermissionsLike; fetch: FetchLike; save(relayUrl: string): Promise<void> },
+): Promise<RelaySetupResult> {
+  let relayUrl: string;
+  try {
+    relayUrl = normaliseRelayUrl(input);
+  } catch (error) {
+    return { ok: false, saved: false, ...describeFailure(error) };
+  }
+  const origins = [hostPatternFor(relayUrl)];
+  let granted: boolean;
+  try {
+    granted = (await apis.permissions.request({ origins })) || (await apis.permissions.contains({ origins }));
+  } catch {
+    granted = false;
+  }
+  if (!granted) {
+    return {
+      ok: false,
+      saved: false,
+      title: 'Permission not granted',
+      message: `psst can only talk to ${new URL(relayUrl).host} once you allow it. Nothing was changed.`,
+    };
+  }
+  await apis.save(relayUrl);
+  try {
+    await checkHealth(apis.fetch, relayUrl);
+  } catch (error) {
+    const words = describeFailure(error);
+    return { ok: false, saved: true, relayUrl, title: `Saved, but ${words.title.toLowerCase()}`, message: words.message };
+  }
+  return { ok: true, relayUrl, message: `Saved. The relay at ${relayUrl} answers.` };
+}

@@ -1,0 +1,56 @@
+// WXT build for Chrome (MV3) and Firefox (MV2, see README: Firefox MV3 makes
+// host permissions opt-in after install, so the default relay would not work
+// out of the box). Preact through its Vite preset; no auto-imports.
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+import { FALLBACK_RELAY_URL, hostPatternFor, normaliseRelayUrl } from './lib/relay-url';
+
+const defaultRelay = normaliseRelayUrl(process.env.WXT_PSST_RELAY_URL || FALLBACK_RELAY_URL);
+
+// The strictest policy the pages work under: our own scripts and styles only,
+// network only to http(s) relays (which one is gated by host permissions).
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  'connect-src http: https:',
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export default defineConfig({
+  imports: false,
+  vite: () => ({ plugins: [preact()], resolve: { conditions: ['source'] }, build: { target: 'es2022' } }),
+  manifest: ({ browser, manifestVersion }) => {
+    const optionalHosts = ['http://*/*', 'https://*/*'];
+    const permissions = ['contextMenus', 'storage', 'activeTab', 'scripting', 'clipboardWrite', 'clipboardRead', 'notifications', 'alarms'];
+    if (browser === 'chrome') permissions.push('offscreen');
+    return {
+      name: 'psst',
+      description: 'Share a selection or the clipboard as an end-to-end encrypted one-time link.',
+      permissions,
+      // Only the relay this build was made for is granted at install; any other
+      // relay is asked for at run time, for its origin only (options page).
+      host_permissions: [hostPatternFor(defaultRelay)],
+      ...(manifestVersion === 3 ? { optional_host_permissions: optionalHosts } : { optional_permissions: optionalHosts }),
+      content_security_policy: manifestVersion === 3 ? { extension_pages: CSP } : CSP,
+      action: { default_title: 'psst: share a secret' },
+      commands: {
+        'share-clipboard': {
+          suggested_key: { default: 'Alt+Shift+L' },
+          description: 'Share the clipboard as a one-time link',
+        },
+      },
+      ...(browser === 'firefox'
+        ? {
+            browser_specific_settings: {
+              gecko: { id: 'psst@psst.invalid', strict_min_version: '142.0', data_collection_permissions: { required: ['none'] } },
+            },
+          }
+        : {}),
+    };
+  },
+});
