@@ -1,0 +1,99 @@
+// The page: reads the link, Looks, waits for the click, reveals. It holds the
+// current view; the views themselves are in views.tsx.
+import type { ParsedLink } from '@psst/protocol/link';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { lookUp, revealSecret, type View } from './flow.js';
+import { createRelayClient, type RelayClient } from './relay-client.js';
+import { readSecretLink, recallRevealed, rememberRevealed, withoutFragment } from './secret-link.js';
+import { statusFor, strings } from './strings.js';
+import { MessageView, RevealedView, WaitingView } from './views.js';
+
+/** What the page needs from the browser, passed in so tests can provide it. */
+export interface PageEnv {
+  href: string;
+  fetch: typeof fetch;
+  /** Replaces the address bar's URL without a navigation (history.replaceState). */
+  replaceUrl(url: string): void;
+  storage?: Storage | undefined;
+  clipboard?: Pick<Clipboard, 'writeText'> | undefined;
+}
+
+export type Busy = { phase: 'deriving' | 'revealing'; progress: number } | null;
+
+export function App({ env }: { env: PageEnv }) {
+  const [link] = useState(() => readSecretLink(env.href));
+  const [client] = useState<RelayClient | null>(() => (link.ok ? createRelayClient(link.link.origin, env.fetch) : null));
+  const [view, setView] = useState<View>(() => initialView(link, env.storage));
+  const [busy, setBusy] = useState<Busy>(null);
+  const [wrongCount, setWrongCount] = useState(0);
+  const mainRef = useRef<HTMLElement>(null);
+
+  const look = (parsed: ParsedLink, relay: RelayClient) => {
+    setView({ kind: 'looking' });
+    void lookUp(parsed, relay).then(setView);
+  };
+
+  useEffect(() => {
+    if (link.ok && client) look(link.link, client);
+  }, []);
+
+  // Focus follows the result, so keyboard and screen reader users land on what changed.
+  useEffect(() => {
+    if (view.kind === 'looking') return;
+    const target = mainRef.current?.querySelector<HTMLElement>('[data-autofocus]') ?? mainRef.current?.querySelector<HTMLElement>('h1');
+    target?.focus();
+  }, [view.kind, wrongCount]);
+
+  const onReveal = async (passphrase: string) => {
+    if (!link.ok || !client || view.kind !== 'waiting' || busy) return;
+    let lastPercent = -1;
+    const outcome = await revealSecret(link.link, view.look, client, passphrase, (phase, fraction) => {
+      const percent = Math.floor(fraction * 100);
+      if (phase === 'deriving' && percent === lastPercent) return;
+      lastPercent = percent;
+      setBusy({ phase, progress: percent });
+    });
+    setBusy(null);
+    if ('wrongPassphrase' in outcome) {
+      setView({ kind: 'waiting', look: view.look, attemptsLeft: outcome.wrongPassphrase });
+      setWrongCount((n) => n + 1);
+      return;
+    }
+    if (outcome.view.kind === 'revealed') {
+      // The key is no longer needed: take it out of the address bar and the history entry.
+      env.replaceUrl(withoutFragment(env.href));
+      rememberRevealed(env.storage, link.link.id, new Date());
+    }
+    setView(outcome.view);
+  };
+
+  const retry = link.ok && client ? () => look(link.link, client) : undefined;
+
+  return (
+    <>
+      <header class="brand">
+        <span class="logo" aria-hidden="true" />
+        {strings.brand}
+      </header>
+      <main ref={mainRef} class="card" aria-busy={view.kind === 'looking' || busy !== null}>
+        {view.kind === 'waiting' ? (
+          <WaitingView look={view.look} attemptsLeft={view.attemptsLeft} wrongCount={wrongCount} busy={busy} onReveal={onReveal} />
+        ) : view.kind === 'revealed' ? (
+          <RevealedView secret={view.secret} viewsLeft={view.viewsLeft} clipboard={env.clipboard} />
+        ) : (
+          <MessageView view={view} onRetry={retry} />
+        )}
+      </main>
+      <footer class="footer">{strings.tagline}</footer>
+      <p class="sr-only" role="status" aria-live="polite">
+        {statusFor(view, busy)}
+      </p>
+    </>
+  );
+}
+
+function initialView(link: ReturnType<typeof readSecretLink>, storage: Storage | undefined): View {
+  if (link.ok) return { kind: 'looking' };
+  const revealedAt = link.id ? recallRevealed(storage, link.id) : null;
+  return revealedAt ? { kind: 'invalid', problem: link.problem, revealedAt } : { kind: 'invalid', problem: link.problem };
+}

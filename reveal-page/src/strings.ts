@@ -1,0 +1,195 @@
+// Every word the reveal page shows or announces, in one place, including the
+// one mapping from API error codes and gone reasons to words for people.
+import { MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
+import type { View } from './flow.js';
+
+export type GoneReasonKey = 'read' | 'expired' | 'deleted' | 'burned';
+
+const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);
+
+/** "in 3 hours", "in 2 days"; under a minute is "in less than a minute". */
+export function formatRelative(target: Date, now: Date = new Date()): string {
+  const seconds = Math.round((target.getTime() - now.getTime()) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 60) return seconds >= 0 ? 'in less than a minute' : 'less than a minute ago';
+  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), 'hour');
+  return rtf.format(Math.round(seconds / 86_400), 'day');
+}
+
+/** A calendar date and time in the reader's locale and time zone. */
+export function formatDate(date: Date): string {
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} ${plural(bytes, 'byte', 'bytes')}`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export const strings = {
+  brand: 'psst',
+  tagline: 'End-to-end encrypted. The key stays in your browser; the server never sees it.',
+
+  looking: {
+    title: 'Opening the link…',
+    status: 'Checking the link with the server.',
+  },
+
+  waiting: {
+    title: 'Someone sent you a secret',
+    views: (n: number) =>
+      n === 1 ? 'It can be viewed once. After that it is destroyed.' : `It can be viewed ${n} more times, then it is destroyed.`,
+    expires: (at: Date) => `It expires ${formatRelative(at)} (${formatDate(at)}).`,
+    notConsumed: 'Nothing has been opened yet. Reveal it only when you are ready to read it.',
+    passphraseNeeded: 'The sender protected it with a passphrase. Ask them for it if you do not have it.',
+    passphraseLabel: 'Passphrase',
+    passphraseHint: `After ${MAX_PASSPHRASE_ATTEMPTS} wrong passphrases in total the secret is destroyed for good.`,
+    passphraseEmpty: 'Enter the passphrase first.',
+    wrongPassphrase: (attemptsLeft: number) =>
+      `That passphrase is wrong. ${attemptsLeft} ${plural(attemptsLeft, 'attempt', 'attempts')} left before the secret is destroyed.`,
+    reveal: 'Reveal secret',
+    deriving: (percent: number) => `Checking the passphrase… ${percent}%`,
+    derivingStatus: 'Checking the passphrase. This takes a few seconds.',
+    revealing: 'Decrypting…',
+    status: (n: number, passphrase: boolean) =>
+      `A secret is waiting. ${n === 1 ? 'It can be viewed once.' : `It can be viewed ${n} times.`}${passphrase ? ' It needs a passphrase.' : ''}`,
+  },
+
+  revealed: {
+    titleText: 'Your secret',
+    titleFile: 'Your file',
+    copy: 'Copy',
+    copied: 'Copied',
+    copiedStatus: 'The secret was copied to the clipboard.',
+    copyFailed: 'Could not copy. Select the text and copy it by hand.',
+    download: (name: string) => `Download ${name}`,
+    fileInfo: (size: number, mime: string) => `${formatBytes(size)}, ${mime}`,
+    destroyed:
+      'This secret has now been destroyed on the server. It cannot be opened again, not even with this link. Save it somewhere safe if you need it.',
+    viewsLeft: (n: number) => `This link can be opened ${n} more ${plural(n, 'time', 'times')}.`,
+    status: 'The secret is revealed.',
+    empty: '(The secret is empty.)',
+  },
+
+  gone: {
+    read: {
+      title: 'This secret was already viewed',
+      body: (at?: Date) =>
+        `${at ? `It was opened ${formatRelative(at)} (${formatDate(at)})` : 'It was opened'} and then destroyed. If that was not you, tell the sender: someone else may have seen it.`,
+    },
+    expired: {
+      title: 'This secret has expired',
+      body: (at?: Date) =>
+        `${at ? `It expired ${formatRelative(at)} (${formatDate(at)})` : 'It expired'} without being opened and was destroyed. Ask the sender to send it again.`,
+    },
+    deleted: {
+      title: 'The sender deleted this secret',
+      body: (at?: Date) =>
+        `${at ? `It was deleted ${formatRelative(at)} (${formatDate(at)})` : 'It was deleted'} before it was opened. Ask the sender if you still need it.`,
+    },
+    burned: {
+      title: 'This secret was destroyed',
+      body: (_at?: Date) =>
+        `Too many wrong passphrases were entered (${MAX_PASSPHRASE_ATTEMPTS} in total), so the secret was destroyed to protect it. Ask the sender to send it again.`,
+    },
+  } satisfies Record<GoneReasonKey, { title: string; body: (at?: Date) => string }>,
+
+  notFound: {
+    title: 'Secret not found',
+    body: 'There is no secret for this link. It may have been removed a while ago, or the link was copied incompletely. Check that you have the whole link, including the part after #.',
+  },
+
+  incomplete: {
+    title: 'This link is incomplete',
+    body: 'The part after # that holds the key is missing or damaged, so the secret cannot be opened. Copy the whole link from the message you received and open it again.',
+  },
+
+  notALink: {
+    title: 'This is not a secret link',
+    body: 'The address does not look like a psst link. Copy the whole link from the message you received and open it again.',
+  },
+
+  revealedHere: {
+    title: 'You already revealed this secret here',
+    body: (at: Date) =>
+      `You revealed it in this tab ${formatRelative(at)}. The key was then removed from the address bar, so it is not kept in your history. To see the secret again you need the original link, if views remain.`,
+  },
+
+  rateLimited: {
+    title: 'Too many requests',
+    body: (seconds: number) =>
+      `The server is busy with too many requests right now. Please wait ${seconds < 60 ? `${seconds} ${plural(seconds, 'second', 'seconds')}` : `about ${Math.ceil(seconds / 60)} minutes`} and try again. Nothing was opened.`,
+  },
+
+  unreachable: {
+    title: 'The server cannot be reached',
+    body: 'Check your internet connection and try again. If you already pressed Reveal, trying again tells you whether the secret was opened.',
+  },
+
+  serverError: {
+    title: 'Something went wrong on the server',
+    body: 'The server could not answer properly. Try again in a moment. If you already pressed Reveal, trying again tells you whether the secret was opened.',
+  },
+
+  decryptFailed: {
+    title: 'The secret could not be decrypted',
+    body: 'The link or the stored data is damaged, so the secret cannot be read. This attempt may have used up a view. Ask the sender to send it again.',
+  },
+
+  retry: 'Try again',
+} as const;
+
+export type Tone = 'info' | 'warn' | 'error';
+
+/** The words for every state that is neither "waiting" nor "revealed": the one place API problems become words. */
+export function messageFor(view: Exclude<View, { kind: 'waiting' | 'revealed' }>): {
+  title: string;
+  body: string;
+  tone: Tone;
+  retry: boolean;
+} {
+  switch (view.kind) {
+    case 'looking':
+      return { title: strings.looking.title, body: '', tone: 'info', retry: false };
+    case 'invalid':
+      if (view.revealedAt)
+        return { title: strings.revealedHere.title, body: strings.revealedHere.body(view.revealedAt), tone: 'info', retry: false };
+      return view.problem === 'incomplete'
+        ? { title: strings.incomplete.title, body: strings.incomplete.body, tone: 'warn', retry: false }
+        : { title: strings.notALink.title, body: strings.notALink.body, tone: 'warn', retry: false };
+    case 'gone': {
+      const words = strings.gone[view.reason];
+      return {
+        title: words.title,
+        body: words.body(view.at ? new Date(view.at) : undefined),
+        tone: view.reason === 'burned' ? 'error' : 'info',
+        retry: false,
+      };
+    }
+    case 'not_found':
+      return { title: strings.notFound.title, body: strings.notFound.body, tone: 'warn', retry: false };
+    case 'rate_limited':
+      return { title: strings.rateLimited.title, body: strings.rateLimited.body(view.retryAfter), tone: 'warn', retry: true };
+    case 'unreachable':
+      return { title: strings.unreachable.title, body: strings.unreachable.body, tone: 'error', retry: true };
+    case 'server_error':
+      return { title: strings.serverError.title, body: strings.serverError.body, tone: 'error', retry: true };
+    case 'decrypt_failed':
+      return { title: strings.decryptFailed.title, body: strings.decryptFailed.body, tone: 'error', retry: false };
+  }
+}
+
+/** The sentence announced to screen readers (aria-live) for the current state. */
+export function statusFor(view: View, busy: { phase: 'deriving' | 'revealing' } | null): string {
+  if (busy) return busy.phase === 'deriving' ? strings.waiting.derivingStatus : strings.waiting.revealing;
+  if (view.kind === 'looking') return strings.looking.status;
+  if (view.kind === 'waiting') {
+    if (view.attemptsLeft !== undefined) return strings.waiting.wrongPassphrase(view.attemptsLeft);
+    return strings.waiting.status(view.look.viewsLeft, view.look.kdf !== null);
+  }
+  if (view.kind === 'revealed') return strings.revealed.status;
+  return messageFor(view).title;
+}

@@ -1,0 +1,175 @@
+// The page's three kinds of content: what is waiting (with the Reveal button),
+// the revealed secret, and a message for every other state.
+import type { LookResponse } from '@psst/protocol/api';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Busy } from './App.js';
+import { sanitiseFileName } from './file-name.js';
+import type { RevealedSecret, View } from './flow.js';
+import { messageFor, strings } from './strings.js';
+
+export function WaitingView(props: {
+  look: LookResponse;
+  attemptsLeft: number | undefined;
+  wrongCount: number;
+  busy: Busy;
+  onReveal(passphrase: string): void;
+}) {
+  const { look, attemptsLeft, busy } = props;
+  const [passphrase, setPassphrase] = useState('');
+  const [empty, setEmpty] = useState(false);
+  const needsPassphrase = look.kdf !== null;
+  const error = empty ? strings.waiting.passphraseEmpty : attemptsLeft !== undefined ? strings.waiting.wrongPassphrase(attemptsLeft) : null;
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  // After a wrong passphrase the field is focused and selected, ready for another try.
+  useEffect(() => {
+    if (props.wrongCount > 0) inputRef.current?.select();
+  }, [props.wrongCount]);
+
+  const submit = (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    if (needsPassphrase && passphrase === '') {
+      setEmpty(true);
+      inputRef.current?.focus();
+      return;
+    }
+    setEmpty(false);
+    props.onReveal(passphrase);
+  };
+
+  return (
+    <form class="stack" onSubmit={submit} noValidate>
+      <h1 tabIndex={-1}>{strings.waiting.title}</h1>
+      <ul class="facts">
+        <li>{strings.waiting.views(look.viewsLeft)}</li>
+        <li>{strings.waiting.expires(new Date(look.expiresAt))}</li>
+        {needsPassphrase && <li>{strings.waiting.passphraseNeeded}</li>}
+      </ul>
+      <p class="muted">{strings.waiting.notConsumed}</p>
+      {needsPassphrase && (
+        <div class="field">
+          <label for="passphrase">{strings.waiting.passphraseLabel}</label>
+          <input
+            ref={inputRef}
+            id="passphrase"
+            type="password"
+            autocomplete="off"
+            autocapitalize="off"
+            spellcheck={false}
+            value={passphrase}
+            disabled={busy !== null}
+            aria-invalid={error !== null}
+            aria-describedby={error ? 'passphrase-error passphrase-hint' : 'passphrase-hint'}
+            data-autofocus={props.wrongCount > 0 ? '' : undefined}
+            onInput={(e) => setPassphrase(e.currentTarget.value)}
+          />
+          {error && (
+            <p id="passphrase-error" class="error" role="alert">
+              {error}
+            </p>
+          )}
+          <p id="passphrase-hint" class="hint">
+            {strings.waiting.passphraseHint}
+          </p>
+        </div>
+      )}
+      <button type="submit" class="button primary" disabled={busy !== null}>
+        {busy?.phase === 'deriving' ? strings.waiting.deriving(busy.progress) : busy ? strings.waiting.revealing : strings.waiting.reveal}
+      </button>
+      {busy?.phase === 'deriving' && <progress max={100} value={busy.progress} aria-label={strings.waiting.deriving(busy.progress)} />}
+    </form>
+  );
+}
+
+export function RevealedView(props: { secret: RevealedSecret; viewsLeft: number; clipboard: Pick<Clipboard, 'writeText'> | undefined }) {
+  const { secret, viewsLeft } = props;
+  return (
+    <div class="stack">
+      <h1 tabIndex={-1}>{secret.type === 'text' ? strings.revealed.titleText : strings.revealed.titleFile}</h1>
+      {secret.type === 'text' ? <SecretText text={secret.text} clipboard={props.clipboard} /> : <SecretFile file={secret} />}
+      <p class={viewsLeft === 0 ? 'note' : 'note muted'}>
+        {viewsLeft === 0 ? strings.revealed.destroyed : strings.revealed.viewsLeft(viewsLeft)}
+      </p>
+    </div>
+  );
+}
+
+function SecretText({ text, clipboard }: { text: string; clipboard: Pick<Clipboard, 'writeText'> | undefined }) {
+  const [copy, setCopy] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const preRef = useRef<HTMLPreElement>(null);
+
+  useEffect(() => {
+    if (copy !== 'copied') return;
+    const timer = setTimeout(() => setCopy('idle'), 2500);
+    return () => clearTimeout(timer);
+  }, [copy]);
+
+  const onCopy = async () => {
+    try {
+      if (!clipboard) throw new Error('no clipboard');
+      await clipboard.writeText(text);
+      setCopy('copied');
+    } catch {
+      // Select the text so the reader can copy it with the keyboard instead.
+      const pre = preRef.current;
+      if (pre) window.getSelection()?.selectAllChildren(pre);
+      setCopy('failed');
+    }
+  };
+
+  return (
+    <>
+      {/* Rendered as a text node: whitespace kept by CSS, never parsed as HTML. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe: scrollable-region-focusable) */}
+      <section class="secret" aria-label={strings.revealed.titleText} tabIndex={0}>
+        <pre ref={preRef}>{text === '' ? strings.revealed.empty : text}</pre>
+      </section>
+      <div class="row">
+        <button type="button" class="button primary" onClick={onCopy}>
+          {copy === 'copied' ? strings.revealed.copied : strings.revealed.copy}
+        </button>
+        <span class={copy === 'failed' ? 'error' : 'muted'} role="status">
+          {copy === 'copied' ? strings.revealed.copiedStatus : copy === 'failed' ? strings.revealed.copyFailed : ''}
+        </span>
+      </div>
+    </>
+  );
+}
+
+function SecretFile({ file }: { file: Extract<RevealedSecret, { type: 'file' }> }) {
+  const name = sanitiseFileName(file.name);
+  // Always application/octet-stream: a same-origin blob must never be rendered as HTML or SVG.
+  const url = useMemo(() => URL.createObjectURL(new Blob([file.bytes], { type: 'application/octet-stream' })), [file]);
+  useEffect(() => () => URL.revokeObjectURL(url), [url]);
+  return (
+    <div class="file">
+      <p class="file-name">{name}</p>
+      <p class="muted">{strings.revealed.fileInfo(file.bytes.length, file.mime)}</p>
+      <a class="button primary" href={url} download={name}>
+        {strings.revealed.download(name)}
+      </a>
+    </div>
+  );
+}
+
+export function MessageView({
+  view,
+  onRetry,
+}: {
+  view: Exclude<View, { kind: 'waiting' | 'revealed' }>;
+  onRetry: (() => void) | undefined;
+}) {
+  const message = messageFor(view);
+  return (
+    <div class={`stack message ${message.tone}`}>
+      <h1 tabIndex={-1}>{message.title}</h1>
+      {message.body && <p>{message.body}</p>}
+      {message.retry && onRetry && (
+        <button type="button" class="button" onClick={onRetry}>
+          {strings.retry}
+        </button>
+      )}
+    </div>
+  );
+}

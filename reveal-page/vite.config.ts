@@ -1,0 +1,39 @@
+// The reveal page build: one HTML file, hashed JS and CSS under /assets/, no
+// inline script or style, so it runs under the strict CSP the relay and Caddy
+// send. The built HTML carries the same policy as a <meta> too (minus
+// frame-ancestors, which only works as a header), so the page is safe even
+// behind a server that forgets the header.
+import preact from '@preact/preset-vite';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+
+function cspMeta(): Plugin {
+  return {
+    name: 'psst-csp-meta',
+    apply: 'build',
+    // Right after <meta charset>, before any script or stylesheet it must govern.
+    transformIndexHtml: (html) =>
+      html.replace(
+        '<meta charset="utf-8" />',
+        `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`,
+      ),
+  };
+}
+
+export default defineConfig({
+  base: '/',
+  plugins: [preact(), cspMeta()],
+  resolve: { conditions: ['source', ...defaultClientConditions] },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    assetsInlineLimit: 0,
+    cssCodeSplit: false,
+    modulePreload: { polyfill: false },
+    target: 'es2022',
+    sourcemap: false,
+    reportCompressedSize: false,
+  },
+});

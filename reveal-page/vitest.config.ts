@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+import { sourceConditions } from '../vitest.shared.js';
+
+export default defineConfig({
+  ...sourceConditions,
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  test: {
+    name: 'reveal-page',
+    include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+    environment: 'node',
+    // Resolve testing-library through Vite too, so it shares the page's single copy of preact.
+    server: { deps: { inline: [/@testing-library\/preact/] } },
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
