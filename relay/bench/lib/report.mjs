@@ -1,0 +1,242 @@
+// The Markdown report of a benchmark run: ceilings, relay scenarios with their
+// ratio to the lower ceiling, memory, and the goals of issues 7 and 8.
+
+const int = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+const ms = (n) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+const mb = (n) => (Number.isFinite(n) ? `${(n / 1024 ** 2).toFixed(1)} MB` : '–');
+const ratio = (n) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '–');
+const spread = (m) => (m.runs.length > 1 ? `${int(m.rps)} (${int(m.rpsMin)}–${int(m.rpsMax)})` : int(m.rps));
+const check = (ok) => (ok === undefined ? '?' : ok ? '✅' : '❌');
+
+function table(header, rows) {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`), ''].join('\n');
+}
+
+export function findOne(results, query) {
+  return results.measurements.find((m) => Object.entries(query).every(([k, v]) => m[k] === v));
+}
+
+/** The HTTP ceiling (same engine, same connections) and the storage ceiling (same mode, scenario, connections). */
+export function ceilingsFor(results, m) {
+  const http = findOne(results, {
+    group: 'http-ceiling',
+    engine: m.engine,
+    connections: m.connections,
+    scenario: m.scenario === 'create' || m.scenario === 'mixed' ? 'post' : 'get',
+  });
+  const store =
+    m.scenario === 'look'
+      ? findOne(results, { group: 'store-ceiling', scenario: 'look', connections: m.connections })
+      : findOne(results, { group: 'store-ceiling', mode: m.mode, scenario: m.scenario, connections: m.connections });
+  const lower = Math.min(http?.rps ?? Number.POSITIVE_INFINITY, store?.rps ?? Number.POSITIVE_INFINITY);
+  return { http, store, lower: Number.isFinite(lower) ? lower : Number.NaN };
+}
+
+function goals(results, modes) {
+  const rows = [];
+  const engines = [...new Set(results.measurements.filter((m) => m.group === 'relay').map((m) => m.engine))];
+  for (const engine of engines) {
+    const relay = (mode, scenario, connections) => findOne(results, { group: 'relay', engine, mode, scenario, connections });
+    for (const scenario of ['create', 'reveal']) {
+      const m = relay('full-group', scenario, 32);
+      if (m) {
+        const { store } = ceilingsFor(results, m);
+        const r = store ? m.rps / store.rps : Number.NaN;
+        rows.push([
+          engine,
+          `${scenario} ≥ 0.7× storage ceiling (32 conns, FULL+group)`,
+          `${int(m.rps)} / ${int(store?.rps)} = ${ratio(r)}`,
+          check(r >= 0.7),
+        ]);
+      }
+      const half = findOne(results, { group: 'relay', engine, mode: 'full-group', scenario: `${scenario}@half` });
+      if (half) {
+        rows.push([
+          engine,
+          `${scenario} p99 < 10 ms at half max throughput`,
+          `${ms(half.p99Ms)} ms at ${int(half.rps)} req/s (target ${int(half.targetRps)})`,
+          check(half.p99Ms < 10),
+        ]);
+      }
+      const normal = relay('normal-1', scenario, 32);
+      if (m && normal) {
+        const r = m.rps / normal.rps;
+        rows.push([
+          engine,
+          `${scenario} at 32 conns ≥ 0.9× NORMAL ceiling`,
+          `${int(m.rps)} / ${int(normal.rps)} = ${ratio(r)}`,
+          check(r >= 0.9),
+        ]);
+      }
+      if (m) rows.push([engine, `${scenario} p99 < 20 ms at 32 conns`, `${ms(m.p99Ms)} ms`, check(m.p99Ms < 20)]);
+      const one = relay('full-group', scenario, 1);
+      const oneBase = relay('full-1', scenario, 1);
+      const oneNormal = relay('normal-1', scenario, 1);
+      if (one && (oneBase || oneNormal)) {
+        const vsBase = oneBase ? one.p50Ms - oneBase.p50Ms : Number.NaN;
+        const vsNormal = oneNormal ? one.p50Ms - oneNormal.p50Ms : Number.NaN;
+        rows.push([
+          engine,
+          `${scenario} median at 1 conn ≤ +1 ms`,
+          `${ms(one.p50Ms)} ms: ${ms(vsBase)} ms vs 1 commit/request, ${ms(vsNormal)} ms vs NORMAL`,
+          check(!(vsBase > 1) && !(vsNormal > 1)),
+        ]);
+      }
+    }
+    const create32 = relay('full-group', 'create', 32);
+    if (create32) rows.push([engine, 'creates/s at 32 conns ≥ 5 500', int(create32.rps), check(create32.rps >= 5500)]);
+    const memory = findOne(results, { engine, mode: 'full-group', scenario: 'memory' });
+    if (memory) {
+      rows.push([engine, 'idle RSS < 64 MB', mb(memory.idleRssBytes), check(memory.idleRssBytes < 64 * 1024 ** 2)]);
+      rows.push([engine, 'peak RSS < 128 MB', mb(memory.peakRssBytes), check(memory.peakRssBytes < 128 * 1024 ** 2)]);
+    }
+  }
+  void modes;
+  return rows;
+}
+
+export function renderMarkdown(results, { modes }) {
+  const { machine, options } = results;
+  const out = [];
+  out.push(`# psst relay benchmark — ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC`, '');
+  out.push(
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.kernel}, Node ${machine.node}. ` +
+      `Load average before/after: ${machine.loadAverage.join(' ')} / ${(machine.loadAverageAfter ?? []).join(' ')} (a shared machine: compare only within this run).`,
+    '',
+  );
+  out.push(
+    `Mode: ${options.quick ? 'quick' : 'full'}; ${options.runs} run(s) per measurement (median, min–max), ${options.seconds} s per run; ` +
+      `relay and ceilings on core 1, wrk (1 thread) on core 0. Create body: ${results.request?.createBodyBytes} B JSON ` +
+      `(1 KiB text → ${results.request?.envelopeBytes} B envelope). Latencies in ms. Elapsed: ${results.elapsedSeconds} s.`,
+    '',
+  );
+
+  const goalRows = goals(results, modes);
+  if (goalRows.length) out.push('## Goals (issues 7 and 8)', '', table(['engine', 'goal', 'measured', ''], goalRows));
+
+  const relayRows = results.measurements
+    .filter((m) => m.group === 'relay' && m.scenario !== 'memory')
+    .map((m) => {
+      const { lower } = ceilingsFor(results, m);
+      const isHalf = m.scenario.endsWith('@half');
+      return [
+        m.engine,
+        modes[m.mode]?.label ?? m.mode,
+        m.scenario,
+        m.connections,
+        spread(m),
+        ms(m.p50Ms),
+        ms(m.p99Ms),
+        isHalf ? '–' : int(lower),
+        isHalf ? '–' : ratio(m.rps / lower),
+        m.cpuSecondsPer1k.toFixed(3),
+        m.errors + m.statusErrors,
+      ];
+    });
+  out.push(
+    '## Relay',
+    '',
+    table(
+      ['engine', 'durability', 'scenario', 'conns', 'req/s', 'p50', 'p99', 'lower ceiling', 'ratio', 'CPU s/1k req', 'errors'],
+      relayRows,
+    ),
+  );
+
+  const memRows = results.measurements
+    .filter((m) => m.scenario === 'memory')
+    .map((m) => [
+      m.engine,
+      modes[m.mode]?.label ?? m.mode,
+      mb(m.idleRssBytes),
+      mb(m.peakRssBytes),
+      mb(m.afterLoadRssBytes),
+      int(m.churned),
+      mb(m.dbBytesLive),
+      mb(m.dbBytesAfterStop),
+      m.exitCode,
+    ]);
+  out.push(
+    '## Memory and disk',
+    '',
+    table(
+      [
+        'engine',
+        'durability',
+        'idle RSS',
+        'peak RSS',
+        'RSS after load',
+        'secrets created',
+        'DB+WAL at end',
+        'DB+WAL after stop',
+        'exit code',
+      ],
+      memRows,
+    ),
+  );
+
+  const httpRows = [];
+  for (const m of results.measurements.filter((x) => x.group === 'http-ceiling' && x.scenario === 'get')) {
+    const post = findOne(results, { group: 'http-ceiling', engine: m.engine, connections: m.connections, scenario: 'post' });
+    httpRows.push([
+      m.engine,
+      m.connections,
+      spread(m),
+      ms(m.p50Ms),
+      ms(m.p99Ms),
+      post ? spread(post) : '–',
+      ms(post?.p50Ms),
+      ms(post?.p99Ms),
+    ]);
+  }
+  out.push(
+    '## HTTP ceiling (constant 200, no work)',
+    '',
+    table(['engine', 'conns', 'GET req/s', 'p50', 'p99', `POST ${results.request?.createBodyBytes} B req/s`, 'p50', 'p99'], httpRows),
+  );
+
+  const storeRows = results.measurements
+    .filter((m) => m.group === 'store-ceiling')
+    .map((m) => [
+      m.scenario === 'look' ? '(any)' : (modes[m.mode]?.label ?? m.mode),
+      m.scenario,
+      m.connections,
+      spread(m),
+      ms(m.p50Ms),
+      ms(m.p99Ms),
+    ]);
+  out.push(
+    '## Storage ceiling (the relay\'s store, same settings, no HTTP; "conns" = concurrent callers)',
+    '',
+    table(['durability', 'scenario', 'callers', 'ops/s', 'p50', 'p99'], storeRows),
+  );
+
+  const rawRows = results.measurements.filter((m) => m.group === 'raw-sqlite').map((m) => [m.scenario, m.mode, spread(m)]);
+  out.push(
+    '## Plain better-sqlite3 (WAL, secure_delete, ops per transaction)',
+    '',
+    table(['operation', 'synchronous × batch', 'ops/s'], rawRows),
+  );
+
+  const gen = results.measurements.filter((m) => m.group === 'generator');
+  if (gen.length) {
+    out.push(
+      '## Load generators on the HTTP ceiling',
+      '',
+      table(
+        ['generator', 'engine', 'conns', 'req/s', 'p50', 'p99'],
+        gen.map((m) => [m.scenario, m.engine, m.connections, spread(m), ms(m.p50Ms), ms(m.p99Ms)]),
+      ),
+    );
+  }
+  if (results.revealPage)
+    out.push(
+      '## Reveal page weight',
+      '',
+      '```',
+      results.revealPage.output ?? results.revealPage.missing ?? results.revealPage.error,
+      '```',
+      '',
+    );
+  if (results.notes.length) out.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
+  return `${out.join('\n')}\n`;
+}
