@@ -38,7 +38,7 @@ export function estimateStrength(passphrase: string): Strength {
   const effective = length - weakChars(passphrase) * 0.75;
   const bits = Math.round(Math.max(0, effective) * Math.log2(poolSize(passphrase)));
   if (bits < 28) return { level: 'weak', bits, hint: 'Weak: easy to guess. Use several unrelated words.' };
-  if (bits < 45) return { level: 'fair', bits, hint: 'Fair: a few more words would make it much stronger.' };
-  if (bits < 65) return { level: 'good', bits, hint: 'Good.' };
+  if (bits < 50) return { level: 'fair', bits, hint: 'Fair: a few more words would make it much stronger.' };
+  if (bits < 75) return { level: 'good', bits, hint: 'Good.' };
   return { level: 'strong', bits, hint: 'Strong.' };
 }

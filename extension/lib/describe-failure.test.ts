@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { describeFailure } from './describe-failure';
+import { ClipboardError, NoHostPermissionError } from './errors';
+import { RelayError } from './relay-client';
+import { RelayUrlError } from './relay-url';
+
+function api(status: number, error: string, message = 'm', retryAfter?: number) {
+  return new RelayError('api', message, status, { error: error as 'internal', message }, retryAfter);
+}
+
+describe('describeFailure', () => {
+  it('names the size limit the relay gives', () => {
+    expect(describeFailure(api(413, 'payload_too_large', 'the envelope is larger than 65536 bytes')).message).toContain('about 64 KB');
+  });
+
+  it('falls back to the protocol default size limit', () => {
+    expect(describeFailure(api(413, 'payload_too_large', 'too big')).message).toContain('about 1 MB');
+  });
+
+  it('tells storage full apart from creation disabled', () => {
+    expect(describeFailure(api(503, 'storage_full')).title).toBe('The relay is full');
+    expect(describeFailure(api(503, 'creation_disabled')).title).toBe('The relay is not taking new secrets');
+  });
+
+  it('says when to retry after a rate limit', () => {
+    expect(describeFailure(api(429, 'rate_limited', 'm', 3600)).message).toContain('Try again in 1 hour');
+    expect(describeFailure(new RelayError('api', 'x', 429)).title).toBe('Too many links at once');
+  });
+
+  it('offers the options page for permission, address and reachability problems', () => {
+    expect(describeFailure(new NoHostPermissionError('https://r.example')).openOptions).toBe(true);
+    expect(describeFailure(new RelayUrlError('bad')).openOptions).toBe(true);
+    expect(describeFailure(new RelayError('unreachable', 'x')).openOptions).toBe(true);
+  });
+
+  it('explains clipboard failures', () => {
+    expect(describeFailure(new ClipboardError('read')).title).toBe('Could not read the clipboard');
+    expect(describeFailure(new ClipboardError('write')).title).toBe('Could not copy the link');
+  });
+
+  it('has words for anything unexpected', () => {
+    expect(describeFailure(new Error('boom'))).toEqual({
+      title: 'Something went wrong',
+      message: 'psst could not create the link. Try again.',
+    });
+  });
+});

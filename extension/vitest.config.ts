@@ -1,0 +1,17 @@
+// The extension's tests: lib/ and components with WXT's fake browser, and the
+// end-to-end suite in Chromium (test/), which needs the built chrome-mv3 output.
+import { defineConfig } from 'vitest/config';
+import { WxtVitest } from 'wxt/testing/vitest-plugin';
+import { sourceConditions } from '../vitest.shared.ts';
+
+export default defineConfig({
+  ...sourceConditions,
+  plugins: [WxtVitest({ root: import.meta.dirname })],
+  test: {
+    name: 'extension',
+    root: import.meta.dirname,
+    include: ['lib/**/*.test.ts', 'components/**/*.test.tsx', 'test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
