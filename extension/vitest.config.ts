@@ -7,10 +7,13 @@ import { sourceConditions } from '../vitest.shared.ts';
 export default defineConfig({
   ...sourceConditions,
   plugins: [WxtVitest({ root: import.meta.dirname })],
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
     name: 'extension',
     root: import.meta.dirname,
     include: ['lib/**/*.test.ts', 'components/**/*.test.tsx', 'test/**/*.test.ts'],
+    // Resolve testing-library through Vite too, so it shares the components' single copy of preact.
+    server: { deps: { inline: [/@testing-library\/preact/] } },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -50,7 +50,7 @@ export function Composer({ initialTtl, initialViews, busy, onSubmit, onPaste }: 
       <label for="secret">Secret</label>
       <textarea
         id="secret"
-        rows={5}
+        rows={4}
         value={text}
         placeholder="Type or paste the secret"
         spellcheck={false}

@@ -1,0 +1,99 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HistoryEntry } from '../lib/history';
+import type { PopupServices } from '../lib/popup-services';
+import { Popup } from './Popup';
+
+const LINK = 'http://127.0.0.1:8787/s/AbCdEfGhIjKlMnOpQrStUw#k0k0k0k0k0k0k0k0k0k0k0k0k0k0k0k0k0k0k0k0k0k';
+
+const WAITING: HistoryEntry = {
+  relayOrigin: 'http://127.0.0.1:8787',
+  id: 'AbCdEfGhIjKlMnOpQrStUw',
+  manageToken: 'token',
+  createdAt: '2026-01-01T10:00:00.000Z',
+  expiresAt: '2026-01-01T11:00:00.000Z',
+  views: 1,
+  viewsLeft: 1,
+  state: 'waiting',
+  readAt: null,
+  label: 'wifi',
+  nextCheckAt: '2026-01-01T10:01:00.000Z',
+  checkIntervalSeconds: 60,
+};
+
+function fakeServices(over: Partial<PopupServices> = {}) {
+  const calls: { create: unknown[]; copy: string[]; revoke: string[] } = { create: [], copy: [], revoke: [] };
+  const services: PopupServices = {
+    settings: async () => ({
+      relayUrl: 'http://127.0.0.1:8787',
+      defaultTtl: 3600,
+      defaultViews: 1,
+      autoCopy: true,
+      receiptNotifications: true,
+    }),
+    create: async (request) => {
+      calls.create.push(request);
+      return LINK;
+    },
+    copy: async (text) => void calls.copy.push(text),
+    readClipboard: async () => 'from clipboard',
+    revoke: async (entry) => void calls.revoke.push(entry.id),
+    clearHistory: async () => {},
+    history: async () => [WAITING],
+    watchHistory: () => () => {},
+    refreshReceipts: async () => {},
+    openOptions: () => {},
+    ...over,
+  };
+  return { services, calls };
+}
+
+afterEach(cleanup);
+
+describe('Popup', () => {
+  it('creates a link with the chosen views and passphrase, copies it and shows it once', async () => {
+    const { services, calls } = fakeServices();
+    render(<Popup services={services} />);
+    const secret = await screen.findByLabelText('Secret');
+    fireEvent.input(secret, { target: { value: 'my secret' } });
+    fireEvent.input(screen.getByLabelText('Views'), { target: { value: '2' } });
+    fireEvent.input(screen.getByLabelText('Passphrase (optional)'), { target: { value: 'correct horse battery staple' } });
+    expect(screen.getByText(/Send the passphrase separately/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Create link' }));
+    const link = (await screen.findByLabelText('The one-time link')) as HTMLInputElement;
+    expect(link.value).toBe(LINK);
+    expect(calls.create).toEqual([{ text: 'my secret', ttl: 3600, views: 2, passphrase: 'correct horse battery staple', label: '' }]);
+    expect(calls.copy).toEqual([LINK]);
+    expect(screen.getByRole('heading', { name: 'Link copied' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Show QR code' }));
+    expect(screen.getByRole('img', { name: /QR code/ })).toBeTruthy();
+  });
+
+  it('shows a failure in words, with a way to the options', async () => {
+    const { services } = fakeServices({
+      create: async () => {
+        throw new TypeError('boom');
+      },
+    });
+    render(<Popup services={services} />);
+    fireEvent.input(await screen.findByLabelText('Secret'), { target: { value: 'x' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create link' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('Something went wrong');
+  });
+
+  it('pastes the clipboard into the composer', async () => {
+    const { services } = fakeServices();
+    render(<Popup services={services} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Paste clipboard' }));
+    await waitFor(() => expect((screen.getByLabelText('Secret') as HTMLTextAreaElement).value).toBe('from clipboard'));
+  });
+
+  it('lists links with their state and revokes a waiting one', async () => {
+    const { services, calls } = fakeServices();
+    render(<Popup services={services} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Revoke wifi' }));
+    await waitFor(() => expect(calls.revoke).toEqual([WAITING.id]));
+    expect(screen.getByText(/Waiting: 1 of 1 views left/)).toBeTruthy();
+  });
+});
