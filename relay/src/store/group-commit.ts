@@ -51,6 +51,7 @@ interface Queued {
   op: WriteOp<unknown>;
   resolve(value: unknown): void;
   reject(error: unknown): void;
+  settled: boolean;
 }
 
 /** The state a rolled-back operation must put back (the store's in-memory counters). */
@@ -79,6 +80,7 @@ export function createGroupCommitter<S>(
   let closed = false;
 
   function settle(item: Queued, outcome: Outcome): void {
+    item.settled = true;
     if (outcome.ok) {
       item.resolve(outcome.value);
       return;
@@ -99,57 +101,59 @@ export function createGroupCommitter<S>(
     item.reject(outcome.error);
   }
 
-  function abandon(before: S): void {
-    if (db.inTransaction) rollback.run();
-    state.restore(before);
-  }
-
-  /** One transaction for the whole batch; see the module comment for failures. */
-  function runBatch(batch: Queued[]): void {
-    const started = process.hrtime.bigint();
+  /**
+   * Applies the batch in one transaction and commits it. Returns each operation's
+   * outcome (and whether a COMMIT happened), or 'retry' when the transaction as a whole was lost (SQLite rolled it
+   * back, or COMMIT failed): then nothing of it happened and the counters are restored.
+   */
+  function attempt(batch: Queued[]): { committed: boolean; outcomes: Outcome[] } | 'retry' {
     const before = state.snapshot();
     const alone = batch.length === 1;
     const outcomes: Outcome[] = [];
     try {
       begin.run();
     } catch (error) {
-      for (const item of batch) settle(item, { ok: false, error });
-      return;
-    }
-    for (const item of batch) {
-      const opBefore = alone ? before : state.snapshot();
-      try {
-        if (!alone) savepoint.run();
-        const value = item.op.apply();
-        if (!alone) release.run();
-        outcomes.push({ ok: true, value });
-      } catch (error) {
-        if (alone) {
-          abandon(before);
-          settle(item, { ok: false, error });
-          return;
-        }
-        if (!db.inTransaction) {
-          // SQLite rolled the whole transaction back (e.g. an I/O error): retry each operation alone.
-          state.restore(before);
-          for (const each of batch) runBatch([each]);
-          return;
-        }
-        rollbackTo.run();
-        release.run();
-        state.restore(opBefore);
-        outcomes.push({ ok: false, error });
-      }
+      // No transaction (e.g. another process held the write lock past the busy timeout): nothing to retry.
+      return { committed: false, outcomes: batch.map(() => ({ ok: false, error })) };
     }
     try {
+      for (const item of batch) {
+        const opBefore = state.snapshot();
+        if (!alone) savepoint.run();
+        try {
+          outcomes.push({ ok: true, value: item.op.apply() });
+          if (!alone) release.run();
+        } catch (error) {
+          if (alone || !db.inTransaction) throw error;
+          rollbackTo.run();
+          release.run();
+          state.restore(opBefore);
+          outcomes.push({ ok: false, error });
+        }
+      }
       commit.run();
+      return { committed: true, outcomes };
     } catch (error) {
-      abandon(before);
-      if (alone) settle(batch[0]!, { ok: false, error });
-      else for (const each of batch) runBatch([each]);
+      try {
+        if (db.inTransaction) rollback.run();
+      } finally {
+        state.restore(before);
+      }
+      if (alone) return { committed: false, outcomes: [{ ok: false, error }] };
+      return 'retry';
+    }
+  }
+
+  /** One transaction for the whole batch; see the module comment for failures. */
+  function runBatch(batch: Queued[]): void {
+    const started = process.hrtime.bigint();
+    const result = attempt(batch);
+    if (result === 'retry') {
+      for (const each of batch) runBatch([each]);
       return;
     }
-    observer?.commit(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+    const { committed, outcomes } = result;
+    if (committed) observer?.commit(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
     batch.forEach((item, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok && item.op.afterCommit) {
@@ -172,7 +176,13 @@ export function createGroupCommitter<S>(
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
-      runBatch(batch);
+      try {
+        runBatch(batch);
+      } catch (error) {
+        // Only a failing ROLLBACK gets here: the connection is in doubt. Answer every
+        // unanswered caller with the error rather than crash the process from a timer.
+        for (const item of batch) if (!item.settled) settle(item, { ok: false, error });
+      }
     }
   }
 
@@ -191,7 +201,7 @@ export function createGroupCommitter<S>(
     enqueue<T>(op: WriteOp<T>): Promise<T> {
       if (closed) return Promise.reject(new Error('the store is closed'));
       return new Promise<T>((resolve, reject) => {
-        queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
+        queue.push({ op, resolve: resolve as (value: unknown) => void, reject, settled: false });
         schedule();
       });
     },

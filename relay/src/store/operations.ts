@@ -54,16 +54,15 @@ export function prepareOperations(db: Database, counters: Counters, limits: Oper
     counters.storedBytes -= row.envelope_bytes;
   }
 
-  /** The live row, or the answer for a missing or finished one. An expired active row is erased on the way. */
+  /**
+   * The live row, or the answer for a missing or finished one. An active row
+   * past expiresAt answers as expired but is left for the sweeper to erase, so
+   * that the sweep's count of expirations stays complete (it feeds metrics).
+   */
   function findActive(id: string, now: number): SecretRow | { kind: 'not_found' } | ReturnType<typeof toGone> {
     const row = selectMeta.get(id);
-    if (row === undefined) return { kind: 'not_found' };
-    if (row.state === 'active' && isExpired(row, now)) {
-      finish(row, 'expired', row.expires_at);
-      row.state = 'expired';
-      row.ended_at = row.expires_at;
-    }
-    if (isPurgeable(row, now, limits.tombstoneRetentionMs)) return { kind: 'not_found' };
+    if (row === undefined || isPurgeable(row, now, limits.tombstoneRetentionMs)) return { kind: 'not_found' };
+    if (row.state === 'active' && isExpired(row, now)) return { kind: 'gone', reason: 'expired', at: row.expires_at };
     if (row.state !== 'active') return toGone(row);
     return row;
   }

@@ -168,10 +168,13 @@ describe('expiry and tombstones', () => {
     expect(store.get(secret.id, T0 + HOUR - 1)).toMatchObject({ state: 'active', endedAt: null });
     expect(store.get(secret.id, T0 + HOUR)).toMatchObject({ state: 'expired', endedAt: T0 + HOUR });
     expect(await store.reveal(secret.id, T0 + HOUR + 5)).toEqual({ kind: 'gone', reason: 'expired', at: T0 + HOUR });
-    // The reveal attempt erased it on the way.
-    expect(store.stats()).toEqual({ activeSecrets: 0, storedBytes: 0 });
     expect(await store.recordWrongPassphrase(secret.id, T0 + HOUR + 6)).toEqual({ kind: 'gone', reason: 'expired', at: T0 + HOUR });
     expect(await store.delete(secret.id, T0 + HOUR + 7)).toEqual({ kind: 'gone', reason: 'expired', at: T0 + HOUR });
+    expect(store.get(secret.id, T0 + HOUR + 7)).toMatchObject({ state: 'expired', failedAttempts: 0, viewsLeft: 1 });
+    // The sweeper erases it and counts it, whatever was tried in between.
+    expect(store.stats()).toEqual({ activeSecrets: 1, storedBytes: 1_100 });
+    expect(await store.sweep(T0 + HOUR + 8)).toEqual({ expired: 1, purged: 0 });
+    expect(store.stats()).toEqual({ activeSecrets: 0, storedBytes: 0 });
   });
 
   it('sweeps due secrets, then purges tombstones once the retention has passed', async () => {
