@@ -23,6 +23,8 @@ const CSP = [
 
 export default defineConfig({
   imports: false,
+  // `wxt zip` builds first, so `pnpm build` (zip for both browsers) leaves both unpacked builds in .output too.
+  zip: { artifactTemplate: 'psst-{{version}}-{{browser}}.zip', sourcesTemplate: 'psst-{{version}}-sources.zip' },
   vite: () => ({ plugins: [preact()], resolve: { conditions: ['source'] }, build: { target: 'es2022' } }),
   manifest: ({ browser, manifestVersion }) => {
     const optionalHosts = ['http://*/*', 'https://*/*'];
