@@ -1,0 +1,138 @@
+// Helpers for the ops tests: find the real tools (fail, never skip, when one
+// is missing), run them with a time bound, start long-running ones on
+// loopback ports and stop exactly the processes we started.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const opsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const repoDir = resolve(opsDir, '..');
+
+/** Debian package that provides each tool (scripts/setup.sh installs them). */
+const packages: Record<string, string> = {
+  caddy: 'caddy',
+  prometheus: 'prometheus',
+  promtool: 'prometheus',
+  'prometheus-node-exporter': 'prometheus-node-exporter',
+  shellcheck: 'shellcheck',
+  wrk: 'wrk',
+  jq: 'jq',
+};
+
+/** The absolute path of a tool, or an error that says how to install it. */
+export function requireTool(name: string): string {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error(`${name} is not installed: apt-get install ${packages[name] ?? name} (scripts/setup.sh does this)`);
+  }
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion (bounded by timeoutMs) and returns its exit code and output. */
+export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {}) {
+  return new Promise<RunResult>((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd ?? repoDir, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePromise(port));
+    });
+  });
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+export interface Daemon {
+  name: string;
+  child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts a long-running tool; its output is kept for failure messages. */
+export function startDaemon(name: string, cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Daemon {
+  const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd ?? repoDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    name,
+    child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Resolves when the URL answers (any HTTP status), or fails with the daemon's output. */
+export async function waitForHttp(url: string, daemon?: Daemon, timeoutMs = 20_000): Promise<void> {
+  await waitFor(
+    url,
+    async () => {
+      if (daemon && daemon.child.exitCode !== null)
+        throw new Error(`${daemon.name} exited (${daemon.child.exitCode}):\n${daemon.output()}`);
+      await fetch(url);
+      return true;
+    },
+    timeoutMs,
+  ).catch((err: unknown) => {
+    throw new Error(`${String(err)}\n--- ${daemon?.name ?? ''} output ---\n${daemon?.output() ?? ''}`);
+  });
+}
