@@ -162,6 +162,21 @@ describe('the reveal page', () => {
     expect(body.passphraseToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('shows scrypt progress while it derives the passphrase key, with the controls disabled', async () => {
+    const relay = createFakeRelay();
+    const { link } = await relay.add({ passphrase: 'pw', kdf: { log2n: 14, r: 8, p: 1 } });
+    renderPage(link, relay);
+    await heading(strings.waiting.title);
+    fireEvent.input(screen.getByLabelText(strings.waiting.passphraseLabel), { target: { value: 'pw' } });
+    fireEvent.click(revealButton());
+    const progress = await screen.findByRole('progressbar');
+    expect(progress.getAttribute('max')).toBe('100');
+    expect(screen.getByRole('button', { name: /Checking the passphrase… \d+%/ }).hasAttribute('disabled')).toBe(true);
+    expect((screen.getByLabelText(strings.waiting.passphraseLabel) as HTMLInputElement).disabled).toBe(true);
+    await heading(strings.revealed.titleText);
+    expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+
   it('explains that the secret is destroyed after the last wrong passphrase', async () => {
     const relay = createFakeRelay();
     const { link, stored } = await relay.add({ passphrase: 'right' });

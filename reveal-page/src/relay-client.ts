@@ -31,7 +31,7 @@ export function createRelayClient(origin: string, fetchImpl: typeof fetch = (...
     body: object | undefined,
     parse: (v: unknown) => T | null,
   ) {
-    const headers: Record<string, string> = { Authorization: `Bearer ${encodeB64u(token)}`, Accept: 'application/json' };
+    const headers: Record<string, string> = { Authorization: `Bearer ${encodeB64u(token)}` };
     if (body) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
@@ -42,7 +42,6 @@ export function createRelayClient(origin: string, fetchImpl: typeof fetch = (...
         cache: 'no-store',
         credentials: 'omit',
         redirect: 'error',
-        referrerPolicy: 'no-referrer',
       });
     } catch {
       return { ok: false, problem: { kind: 'unreachable' } } satisfies Result<T>;
@@ -57,16 +56,8 @@ export function createRelayClient(origin: string, fetchImpl: typeof fetch = (...
   };
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  try {
-    return await response.json();
-  } catch {
-    return undefined;
-  }
-}
-
 async function readResponse<T>(response: Response, parse: (v: unknown) => T | null): Promise<Result<T>> {
-  const json = await readJson(response);
+  const json: unknown = await response.json().catch(() => undefined);
   if (response.ok) {
     const value = parse(json);
     return value ? { ok: true, value } : { ok: false, problem: { kind: 'server_error', status: response.status } };

@@ -29,9 +29,15 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+const COPY_AGAIN = 'Copy the whole link from the message you received and open it again.';
+const RETRY_TELLS = 'If you had pressed Reveal, trying again shows whether the secret was opened.';
+const SEND_AGAIN = 'Ask the sender to send it again.';
+/** "3 hours ago (26 Nov 2026, 07:00) ", or nothing when the time is unknown. */
+const when = (at?: Date): string => (at ? `${formatRelative(at)} (${formatDate(at)}) ` : '');
+
 export const strings = {
   brand: 'psst',
-  tagline: 'End-to-end encrypted. The key stays in your browser; the server never sees it.',
+  tagline: 'End-to-end encrypted: the key never leaves your browser.',
 
   looking: {
     title: 'Opening the link…',
@@ -41,21 +47,21 @@ export const strings = {
   waiting: {
     title: 'Someone sent you a secret',
     views: (n: number) =>
-      n === 1 ? 'It can be viewed once. After that it is destroyed.' : `It can be viewed ${n} more times, then it is destroyed.`,
+      n === 1 ? 'It can be viewed once, then it is destroyed.' : `It can be viewed ${n} more times, then it is destroyed.`,
     expires: (at: Date) => `It expires ${formatRelative(at)} (${formatDate(at)}).`,
-    notConsumed: 'Nothing has been opened yet. Reveal it only when you are ready to read it.',
-    passphraseNeeded: 'The sender protected it with a passphrase. Ask them for it if you do not have it.',
+    notConsumed: 'Nothing has been opened yet: reveal it when you are ready.',
+    passphraseNeeded: 'It is protected by a passphrase; the sender can tell you what it is.',
     passphraseLabel: 'Passphrase',
-    passphraseHint: `After ${MAX_PASSPHRASE_ATTEMPTS} wrong passphrases in total the secret is destroyed for good.`,
+    passphraseHint: `After ${MAX_PASSPHRASE_ATTEMPTS} wrong passphrases the secret is destroyed.`,
     passphraseEmpty: 'Enter the passphrase first.',
     wrongPassphrase: (attemptsLeft: number) =>
-      `That passphrase is wrong. ${attemptsLeft} ${plural(attemptsLeft, 'attempt', 'attempts')} left before the secret is destroyed.`,
+      `Wrong passphrase. ${attemptsLeft} ${plural(attemptsLeft, 'attempt', 'attempts')} left before the secret is destroyed.`,
     reveal: 'Reveal secret',
     deriving: (percent: number) => `Checking the passphrase… ${percent}%`,
-    derivingStatus: 'Checking the passphrase. This takes a few seconds.',
+    derivingStatus: 'Checking the passphrase.',
     revealing: 'Decrypting…',
     status: (n: number, passphrase: boolean) =>
-      `A secret is waiting. ${n === 1 ? 'It can be viewed once.' : `It can be viewed ${n} times.`}${passphrase ? ' It needs a passphrase.' : ''}`,
+      `A secret is waiting. It can be viewed ${n === 1 ? 'once' : `${n} times`}.${passphrase ? ' It needs a passphrase.' : ''}`,
   },
 
   revealed: {
@@ -63,12 +69,11 @@ export const strings = {
     titleFile: 'Your file',
     copy: 'Copy',
     copied: 'Copied',
-    copiedStatus: 'The secret was copied to the clipboard.',
+    copiedStatus: 'Copied to the clipboard.',
     copyFailed: 'Could not copy. Select the text and copy it by hand.',
     download: (name: string) => `Download ${name}`,
     fileInfo: (size: number, mime: string) => `${formatBytes(size)}, ${mime}`,
-    destroyed:
-      'This secret has now been destroyed on the server. It cannot be opened again, not even with this link. Save it somewhere safe if you need it.',
+    destroyed: 'It is now destroyed on the server: this link will not open it again. Keep it somewhere safe if you need it.',
     viewsLeft: (n: number) => `This link can be opened ${n} more ${plural(n, 'time', 'times')}.`,
     status: 'The secret is revealed.',
     empty: '(The secret is empty.)',
@@ -78,65 +83,61 @@ export const strings = {
     read: {
       title: 'This secret was already viewed',
       body: (at?: Date) =>
-        `${at ? `It was opened ${formatRelative(at)} (${formatDate(at)})` : 'It was opened'} and then destroyed. If that was not you, tell the sender: someone else may have seen it.`,
+        `It was opened ${when(at)}and then destroyed. If that was not you, tell the sender: someone else may have seen it.`,
     },
     expired: {
       title: 'This secret has expired',
-      body: (at?: Date) =>
-        `${at ? `It expired ${formatRelative(at)} (${formatDate(at)})` : 'It expired'} without being opened and was destroyed. Ask the sender to send it again.`,
+      body: (at?: Date) => `It expired ${when(at)}unopened and was destroyed. ${SEND_AGAIN}`,
     },
     deleted: {
       title: 'The sender deleted this secret',
-      body: (at?: Date) =>
-        `${at ? `It was deleted ${formatRelative(at)} (${formatDate(at)})` : 'It was deleted'} before it was opened. Ask the sender if you still need it.`,
+      body: (at?: Date) => `It was deleted ${when(at)}before anyone opened it. Ask the sender if you still need it.`,
     },
     burned: {
       title: 'This secret was destroyed',
-      body: (_at?: Date) =>
-        `Too many wrong passphrases were entered (${MAX_PASSPHRASE_ATTEMPTS} in total), so the secret was destroyed to protect it. Ask the sender to send it again.`,
+      body: (_at?: Date) => `After ${MAX_PASSPHRASE_ATTEMPTS} wrong passphrases it was destroyed to protect it. ${SEND_AGAIN}`,
     },
   } satisfies Record<GoneReasonKey, { title: string; body: (at?: Date) => string }>,
 
   notFound: {
     title: 'Secret not found',
-    body: 'There is no secret for this link. It may have been removed a while ago, or the link was copied incompletely. Check that you have the whole link, including the part after #.',
+    body: 'Nothing is stored for this link: it was removed a while ago, or the link is not complete (check the part after #).',
   },
 
   incomplete: {
     title: 'This link is incomplete',
-    body: 'The part after # that holds the key is missing or damaged, so the secret cannot be opened. Copy the whole link from the message you received and open it again.',
+    body: `The key (the part after #) is missing or damaged, so the secret cannot be opened. ${COPY_AGAIN}`,
   },
 
   notALink: {
     title: 'This is not a secret link',
-    body: 'The address does not look like a psst link. Copy the whole link from the message you received and open it again.',
+    body: `This address is not a psst link. ${COPY_AGAIN}`,
   },
 
   revealedHere: {
     title: 'You already revealed this secret here',
-    body: (at: Date) =>
-      `You revealed it in this tab ${formatRelative(at)}. The key was then removed from the address bar, so it is not kept in your history. To see the secret again you need the original link, if views remain.`,
+    body: (at: Date) => `You revealed it in this tab ${formatRelative(at)}; then its key was removed from the address bar.`,
   },
 
   rateLimited: {
     title: 'Too many requests',
     body: (seconds: number) =>
-      `The server is busy with too many requests right now. Please wait ${seconds < 60 ? `${seconds} ${plural(seconds, 'second', 'seconds')}` : `about ${Math.ceil(seconds / 60)} minutes`} and try again. Nothing was opened.`,
+      `The server is busy. Please wait ${seconds < 60 ? `${seconds} ${plural(seconds, 'second', 'seconds')}` : `about ${Math.ceil(seconds / 60)} minutes`} and try again. Nothing was opened.`,
   },
 
   unreachable: {
     title: 'The server cannot be reached',
-    body: 'Check your internet connection and try again. If you already pressed Reveal, trying again tells you whether the secret was opened.',
+    body: `Check your connection and try again. ${RETRY_TELLS}`,
   },
 
   serverError: {
     title: 'Something went wrong on the server',
-    body: 'The server could not answer properly. Try again in a moment. If you already pressed Reveal, trying again tells you whether the secret was opened.',
+    body: `The server could not answer properly. Try again in a moment. ${RETRY_TELLS}`,
   },
 
   decryptFailed: {
     title: 'The secret could not be decrypted',
-    body: 'The link or the stored data is damaged, so the secret cannot be read. This attempt may have used up a view. Ask the sender to send it again.',
+    body: `The link or the stored data is damaged, so the secret cannot be read. ${SEND_AGAIN}`,
   },
 
   retry: 'Try again',
