@@ -73,6 +73,16 @@ describe('receipts', () => {
     expect((await historySetting.getValue())[0]).toMatchObject({ state: 'waiting', checkIntervalSeconds: 120 });
   });
 
+  it('gives up on an unreachable relay once the tombstone would be purged', async () => {
+    const old = { ...A, expiresAt: new Date(Date.now() - 2 * 86_400_000).toISOString() };
+    await historySetting.setValue([old]);
+    const fetch = recordingFetch(() => {
+      throw new TypeError('Failed to fetch');
+    });
+    expect(await pollReceipts(receiptDeps(fetch, async () => {}))).toBeNull();
+    expect((await historySetting.getValue())[0]!.state).toBe('expired');
+  });
+
   it('lets a revoke made during the poll win', async () => {
     await historySetting.setValue([A]);
     const fetch = recordingFetch(async () => {

@@ -1,5 +1,6 @@
 // Polls the receipts of waiting links (each on its own back-off, see
 // history.ts) and tells the user when one was viewed.
+import { DEFAULT_TOMBSTONE_RETENTION_SECONDS } from '@psst/protocol/limits';
 import { applyReceipt, type HistoryEntry, isDue, MAX_CHECK_SECONDS, nextCheckTime, replaceEntry } from './history';
 import { type FetchLike, fetchReceipt } from './relay-client';
 
@@ -33,9 +34,13 @@ export async function pollReceipts(deps: ReceiptDeps, options: { force?: boolean
     try {
       next = applyReceipt(entry, await fetchReceipt(deps.fetch, entry.relayOrigin, entry.id, entry.manageToken), now);
     } catch {
-      // Relay unreachable or odd: try again later, backing off as if unchanged.
+      // Relay unreachable or odd: try again later, backing off as if unchanged,
+      // until even its tombstone would be gone; then it can only have expired.
       const interval = Math.min(entry.checkIntervalSeconds * 2, MAX_CHECK_SECONDS);
-      next = { ...entry, checkIntervalSeconds: interval, nextCheckAt: new Date(now.getTime() + interval * 1000).toISOString() };
+      const hopeless = now.getTime() >= Date.parse(entry.expiresAt) + DEFAULT_TOMBSTONE_RETENTION_SECONDS * 1000;
+      next = hopeless
+        ? { ...entry, state: 'expired' }
+        : { ...entry, checkIntervalSeconds: interval, nextCheckAt: new Date(now.getTime() + interval * 1000).toISOString() };
     }
     updated.push(next);
     if (next.viewsLeft < entry.viewsLeft || (next.state === 'viewed' && entry.state !== 'viewed')) await deps.onViewed(next);
