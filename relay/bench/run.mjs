@@ -84,7 +84,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (...args) => process.stderr.write(`${args.join(' ')}\n`);
 
 function requireBuilt() {
-  for (const file of opts.parts.includes('relay') ? [mainJs, storeJs] : [storeJs]) {
+  const needed = [...(opts.parts.includes('relay') ? [mainJs] : []), ...(opts.parts.includes('store') ? [storeJs] : [])];
+  for (const file of needed) {
     if (!existsSync(file)) {
       throw new Error(`${file} is missing: build the relay first (pnpm --filter @psst/protocol build && pnpm --filter @psst/relay build)`);
     }
@@ -422,7 +423,7 @@ function revealPageWeight() {
   if (!existsSync(script)) return { missing: 'reveal-page/scripts/size.mjs does not exist' };
   try {
     const out = execFileSync(process.execPath, [script], { cwd: join(repoDir, 'reveal-page'), encoding: 'utf8', timeout: 60_000 });
-    return { output: out.trim() };
+    return JSON.parse(out);
   } catch (error) {
     return { error: String(error.message ?? error).slice(0, 500) };
   }
