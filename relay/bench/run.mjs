@@ -1,7 +1,7 @@
 // `pnpm bench`: the real relay (dist/main.js) under load over loopback, against
 // its own ceilings measured in the same run. Reports, never asserts.
 //
-//   node bench/run.mjs            full run (3 runs per measurement, ~20 min)
+//   node bench/run.mjs            full run (3 runs per measurement, ~15 min)
 //   node bench/run.mjs --quick    CI smoke run (< 2 min; numbers not judged)
 //   options: --runs N  --seconds S  --connections 1,8,32  --engines node  --modes full-group
 //            --parts http,store,relay  --no-paced
@@ -70,7 +70,7 @@ function parseArgs(argv) {
   return {
     quick,
     runs: Number(value('--runs') ?? (quick ? 1 : 3)),
-    seconds: Number(value('--seconds') ?? (quick ? 1 : 3)),
+    seconds: Number(value('--seconds') ?? (quick ? 1 : 2)),
     connections: list('--connections', quick ? ['32'] : ['1', '8', '32', '128']).map(Number),
     engines: list('--engines', ['hyper-express', 'node']),
     modes: list('--modes', quick ? ['full-group', 'full-1', 'normal-1'] : Object.keys(MODES)),
@@ -318,7 +318,7 @@ async function measureRelay(work, engine, mode) {
         record({ ...common, scenario: 'look', connections }, looks);
       }
       // reveal: each pooled secret once; refill the pool with unmeasured creates when it would run dry
-      const revealSeconds = Math.max(1, opts.seconds - 1);
+      const revealSeconds = opts.seconds;
       const reveals = await repeat(opts.runs, async () => {
         for (let attempt = 0; ; attempt++) {
           const needed = Math.ceil(Math.max(revealRate, createRate * 3) * revealSeconds * 1.3 * (attempt + 1)) + connections;

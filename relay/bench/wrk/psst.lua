@@ -11,9 +11,17 @@ local mode, opts = nil, {}
 local requests, ids = {}, {}
 local nextRequest, nextId = 1, 1
 local out, outCount = nil, 0
-local toLook, toReveal = {}, {}
-local lookHead, revealHead = 1, 1
-local exhausted = 0
+-- FIFO queues with explicit ends (Lua's # is unreliable on tables with holes).
+local function queue() return { head = 1, tail = 0 } end
+local function push(q, v) q.tail = q.tail + 1; q[q.tail] = v end
+local function pop(q)
+  if q.head > q.tail then return nil end
+  local v = q[q.head]
+  q[q.head] = nil
+  q.head = q.head + 1
+  return v
+end
+local toLook, looking, toReveal = queue(), queue(), queue()
 local jsonHeaders = { ["Content-Type"] = "application/json" }
 local authHeaders, revealHeaders
 
@@ -70,23 +78,17 @@ function request()
   elseif mode == "reveal" then
     local id = ids[nextId]
     if id == nil then
-      -- Pool used up: the harness sees `exhausted` and repeats the run with more secrets.
-      exhausted = exhausted + 1
+      -- Pool used up: these 404s show in the status errors and the harness repeats the run with more secrets.
       id = "AAAAAAAAAAAAAAAAAAAAAA"
     end
     nextId = nextId + 1
     return revealRequest(id)
-  else -- mixed: every created secret is looked at, then revealed
-    if revealHead <= #toReveal then
-      local id = toReveal[revealHead]
-      toReveal[revealHead] = nil
-      revealHead = revealHead + 1
-      return revealRequest(id)
-    elseif lookHead <= #toLook then
-      local id = toLook[lookHead]
-      toLook[lookHead] = nil
-      lookHead = lookHead + 1
-      toReveal[#toReveal + 1] = id
+  else -- mixed: every created secret is looked at, then revealed once its look came back
+    local id = pop(toReveal)
+    if id then return revealRequest(id) end
+    id = pop(toLook)
+    if id then
+      push(looking, id)
       return wrk.format("GET", "/api/secrets/" .. id, authHeaders)
     end
     return createRequest()
@@ -94,10 +96,14 @@ function request()
 end
 
 function response(status, headers, body)
-  if status == 201 then
+  if mode == "mixed" and status == 200 and body:find('"kdf"', 1, true) then
+    -- A look came back: the oldest secret being looked at may now be revealed.
+    local id = pop(looking)
+    if id then push(toReveal, id) end
+  elseif status == 201 then
     local id = body:match('"id":"([A-Za-z0-9_-]+)"')
     if id then
-      if mode == "mixed" then toLook[#toLook + 1] = id end
+      if mode == "mixed" then push(toLook, id) end
       if out then
         out:write(id, "\n")
         outCount = outCount + 1
