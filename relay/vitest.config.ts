@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+import { sourceConditions } from '../vitest.shared';
+
+export default defineConfig({
+  ...sourceConditions,
+  test: {
+    name: 'relay',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
