@@ -1,0 +1,118 @@
+// Profiles the relay under one load: starts dist/main.js with --cpu-prof (and
+// optionally --heapsnapshot-signal), drives one scenario with wrk, stops the
+// relay and prints where its CPU time went (self time by function and by package).
+//
+//   node bench/profile.mjs --engine hyper-express --scenario create --connections 32 --seconds 5 [--mode full-group] [--heap]
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sealPool } from './lib/bodies.mjs';
+import { spawnPinned, stopChild, waitForListening } from './lib/children.mjs';
+import { runWrk } from './lib/load.mjs';
+
+const relayDir = fileURLToPath(new URL('..', import.meta.url));
+const argv = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const engine = arg('engine', 'hyper-express');
+const scenario = arg('scenario', 'create');
+const connections = Number(arg('connections', '32'));
+const seconds = Number(arg('seconds', '5'));
+const mode = arg('mode', 'full-group');
+const heap = argv.includes('--heap');
+const MODES = {
+  'full-group': { PSST_SQLITE_SYNCHRONOUS: 'FULL' },
+  'full-1': { PSST_SQLITE_SYNCHRONOUS: 'FULL', PSST_GROUP_COMMIT_MAX_BATCH: '1' },
+  'normal-1': { PSST_SQLITE_SYNCHRONOUS: 'NORMAL', PSST_GROUP_COMMIT_MAX_BATCH: '1' },
+};
+
+function category(url) {
+  if (!url) return '(native/v8)';
+  const pkg = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1];
+  if (url.includes('/protocol/')) return '@psst/protocol';
+  if (url.includes('/relay/dist/')) return `relay: ${url.slice(url.indexOf('/relay/dist/') + 12)}`;
+  if (url.startsWith('node:')) return 'node internals';
+  return url;
+}
+
+function summarize(profile) {
+  const total = profile.samples.length;
+  const byFunction = new Map();
+  const byCategory = new Map();
+  const hits = new Map();
+  for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  for (const node of profile.nodes) {
+    const n = hits.get(node.id) ?? 0;
+    if (!n) continue;
+    const f = node.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url ? `${f.url.replace(/^.*node_modules\//, '')}:${f.lineNumber + 1}` : ''}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + n);
+    const c = f.functionName.startsWith('(') ? f.functionName : category(f.url);
+    byCategory.set(c, (byCategory.get(c) ?? 0) + n);
+  }
+  const top = (map, k) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([name, n]) => `${((100 * n) / total).toFixed(1).padStart(5)}%  ${name}`);
+  return { total, functions: top(byFunction, 30), categories: top(byCategory, 20) };
+}
+
+const dir = mkdtempSync(join(os.tmpdir(), 'psst-profile-'));
+const sealed = await sealPool({ count: 64 });
+const bodies = join(dir, 'bodies.jsonl');
+writeFileSync(bodies, `${sealed.bodies.join('\n')}\n`);
+const profDir = join(dir, 'prof');
+const nodeArgs = [
+  '--cpu-prof',
+  `--cpu-prof-dir=${profDir}`,
+  ...(heap ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : []),
+  process.env.PSST_BENCH_DIST ? join(process.env.PSST_BENCH_DIST, 'main.js') : join(relayDir, 'dist/main.js'),
+];
+const relay = spawnPinned(1, process.execPath, nodeArgs, {
+  cwd: relayDir,
+  logFile: join(dir, 'relay.log'),
+  env: {
+    PSST_PORT: '0',
+    PSST_METRICS_PORT: '0',
+    PSST_DB_PATH: join(dir, 'psst.db'),
+    PSST_HTTP_ENGINE: engine,
+    PSST_RATE_LIMIT_CREATE: '0',
+    PSST_RATE_LIMIT_READ: '0',
+    PSST_MAX_ACTIVE_SECRETS: '10000000',
+    PSST_MAX_STORE_BYTES: String(64 * 1024 ** 3),
+    ...MODES[mode],
+  },
+});
+const listening = await waitForListening(relay);
+const origin = `http://127.0.0.1:${listening.port ?? listening.address?.port}`;
+const ids = join(dir, 'ids.txt');
+const common = { core: 0, origin, connections, seconds };
+if (scenario === 'reveal' || scenario === 'look') {
+  await runWrk({ ...common, mode: 'create', seconds: Math.max(2, seconds), args: { bodies, out: ids, auth: sealed.accessToken } });
+}
+const result = await runWrk({
+  ...common,
+  mode: scenario,
+  args: scenario === 'create' || scenario === 'mixed' ? { bodies, auth: sealed.accessToken } : { ids, auth: sealed.accessToken },
+});
+if (heap) {
+  process.kill(relay.pid, 'SIGUSR2');
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+}
+await stopChild(relay, 20_000);
+const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+if (!file) throw new Error(`no .cpuprofile in ${profDir}`);
+const summary = summarize(JSON.parse(readFileSync(join(profDir, file), 'utf8')));
+console.log(
+  `${engine} ${mode} ${scenario} c=${connections}: ${Math.round(result.rps)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,
+);
+console.log(`profile: ${join(profDir, file)} (${summary.total} samples)${heap ? `; heap snapshots in ${dir}` : ''}`);
+console.log('\nself time by package:');
+for (const line of summary.categories) console.log(line);
+console.log('\nself time by function:');
+for (const line of summary.functions) console.log(line);
