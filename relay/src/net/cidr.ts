@@ -1,0 +1,112 @@
+// IP addresses and CIDR ranges as 16 bytes (IPv4 as IPv4-mapped IPv6), for
+// the trusted-proxy check and for rate-limit keys (IPv4 address, IPv6 /64).
+import { isIP } from 'node:net';
+
+export interface Cidr {
+  /** The network address, 16 bytes. */
+  bytes: Uint8Array;
+  /** Prefix length in the 128-bit space. */
+  prefix: number;
+}
+
+const V4_MAPPED_PREFIX = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff);
+
+function parseV4(text: string, out: Uint8Array, offset: number): boolean {
+  const parts = text.split('.');
+  if (parts.length !== 4) return false;
+  for (let i = 0; i < 4; i++) {
+    const part = parts[i] as string;
+    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return false;
+    out[offset + i] = Number(part);
+  }
+  return true;
+}
+
+/** Parses an IPv4 or IPv6 address (zone ids dropped) into 16 bytes, or null. */
+export function parseIp(input: string): Uint8Array | null {
+  const text = input.trim().replace(/%.*$/, '');
+  const family = isIP(text);
+  const out = new Uint8Array(16);
+  if (family === 4) {
+    out.set(V4_MAPPED_PREFIX);
+    return parseV4(text, out, 12) ? out : null;
+  }
+  if (family !== 6) return null;
+  let head = text;
+  let v4Tail: string | null = null;
+  const lastColon = text.lastIndexOf(':');
+  if (text.slice(lastColon + 1).includes('.')) {
+    v4Tail = text.slice(lastColon + 1);
+    head = `${text.slice(0, lastColon + 1)}0:0`;
+  }
+  const [left = '', right] = head.split('::');
+  const leftGroups = left ? left.split(':') : [];
+  const rightGroups = right ? right.split(':') : [];
+  const groups =
+    right === undefined
+      ? leftGroups
+      : [...leftGroups, ...Array<string>(8 - leftGroups.length - rightGroups.length).fill('0'), ...rightGroups];
+  if (groups.length !== 8) return null;
+  groups.forEach((group, i) => {
+    const value = Number.parseInt(group, 16);
+    out[i * 2] = value >> 8;
+    out[i * 2 + 1] = value & 0xff;
+  });
+  if (v4Tail !== null && !parseV4(v4Tail, out, 12)) return null;
+  return out;
+}
+
+function isV4Mapped(bytes: Uint8Array): boolean {
+  for (let i = 0; i < 12; i++) if (bytes[i] !== V4_MAPPED_PREFIX[i]) return false;
+  return true;
+}
+
+/** `10.0.0.0/8`, `::1/128`, or a bare address (a single host). */
+export function parseCidr(text: string): Cidr | null {
+  const [address = '', prefixText, extra] = text.trim().split('/');
+  if (extra !== undefined) return null;
+  const bytes = parseIp(address);
+  if (!bytes) return null;
+  const v4 = isIP(address) === 4;
+  const max = v4 ? 32 : 128;
+  if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return null;
+  const prefix = prefixText === undefined ? max : Number(prefixText);
+  if (prefix > max) return null;
+  return { bytes, prefix: v4 ? prefix + 96 : prefix };
+}
+
+export function cidrContains(cidr: Cidr, address: Uint8Array): boolean {
+  let bits = cidr.prefix;
+  for (let i = 0; i < 16 && bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if (((cidr.bytes[i] as number) & mask) !== ((address[i] as number) & mask)) return false;
+  }
+  return true;
+}
+
+export function inAnyCidr(cidrs: readonly Cidr[], address: Uint8Array): boolean {
+  return cidrs.some((cidr) => cidrContains(cidr, address));
+}
+
+/** The rate-limit key of an address: the IPv4 address, or the IPv6 /64. Never logged. */
+export function clientKey(address: Uint8Array): string {
+  if (isV4Mapped(address)) return address.subarray(12).join('.');
+  return `${Buffer.from(address.subarray(0, 8)).toString('hex')}/64`;
+}
+
+/**
+ * The client's address: the peer, unless the peer is a trusted proxy, in which
+ * case the right-most X-Forwarded-For hop that is not itself a trusted proxy.
+ */
+export function resolveClientAddress(peer: string, forwardedFor: string | undefined, trusted: readonly Cidr[]): Uint8Array | null {
+  let current = parseIp(peer);
+  if (!current || !forwardedFor || !inAnyCidr(trusted, current)) return current;
+  const hops = forwardedFor.split(',');
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = parseIp(hops[i] as string);
+    if (!hop) return current;
+    current = hop;
+    if (!inAnyCidr(trusted, hop)) return hop;
+  }
+  return current;
+}

@@ -1,0 +1,59 @@
+// Token buckets per client key, in memory: `perMinute` requests a minute,
+// with bursts up to the same number. Buckets that have refilled are dropped,
+// and the map is bounded, so a flood of addresses cannot grow it for ever.
+
+export interface RateLimiter {
+  /** Takes one token; returns 0 when allowed, else the seconds until a token is free. */
+  take(key: string, nowMs: number): number;
+  /** Drops buckets that are full again (idle clients). */
+  prune(nowMs: number): void;
+  readonly size: number;
+}
+
+interface Bucket {
+  tokens: number;
+  updatedMs: number;
+}
+
+/** Beyond this many tracked clients the least recently seen ones are forgotten. */
+export const MAX_TRACKED_CLIENTS = 100_000;
+
+export function createRateLimiter(perMinute: number, maxClients = MAX_TRACKED_CLIENTS): RateLimiter {
+  const buckets = new Map<string, Bucket>();
+  const perMs = perMinute / 60_000;
+  const refill = (bucket: Bucket, nowMs: number) => {
+    bucket.tokens = Math.min(perMinute, bucket.tokens + Math.max(0, nowMs - bucket.updatedMs) * perMs);
+    bucket.updatedMs = nowMs;
+  };
+  return {
+    take(key, nowMs) {
+      if (perMinute <= 0) return 0;
+      let bucket = buckets.get(key);
+      if (bucket) {
+        buckets.delete(key); // re-inserted below: the map stays ordered by last use
+        refill(bucket, nowMs);
+      } else {
+        bucket = { tokens: perMinute, updatedMs: nowMs };
+        if (buckets.size >= maxClients) {
+          const oldest = buckets.keys().next().value;
+          if (oldest !== undefined) buckets.delete(oldest);
+        }
+      }
+      buckets.set(key, bucket);
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return 0;
+      }
+      return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
+    },
+    prune(nowMs) {
+      for (const [key, bucket] of buckets) {
+        refill(bucket, nowMs);
+        if (bucket.tokens >= perMinute) buckets.delete(key);
+      }
+    },
+    get size() {
+      return buckets.size;
+    },
+  };
+}

@@ -1,0 +1,163 @@
+// The secret endpoints of PROTOCOL.md: create, look, reveal, delete, receipt.
+// Whoever holds only an id learns nothing: an unknown id, a malformed id and
+// a wrong token all get the same 404, and a wrong access token never counts.
+import { randomBytes } from 'node:crypto';
+import { createSecretRequestSchema, type LookResponse, type ReceiptResponse, RevealRequest, SecretId } from '@psst/protocol/api';
+import { b64uDecodedLength, decodeB64u, encodeB64u } from '@psst/protocol/b64u';
+import { parseEnvelopeHeader } from '@psst/protocol/envelope';
+import { EncodingError, EnvelopeError } from '@psst/protocol/errors';
+import { ID_BYTES, TOKEN_BYTES } from '@psst/protocol/limits';
+import { HttpError } from '../http-error.js';
+import type { SecretRecord } from '../store/types.js';
+import { gone, json, notFound, payloadTooLarge, type RouteContext, type RouteDeps, readJsonBody, validate } from './context.js';
+import { readBearer, sha256, tokenMatches } from './tokens.js';
+
+/** How often a freshly drawn id may collide before the relay gives up (it never should). */
+const ID_ATTEMPTS = 3;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function invalid(deps: RouteDeps, path: string, message: string): HttpError {
+  deps.metrics.rejected('invalid_request');
+  return new HttpError(400, 'invalid_request', 'The request does not match the API.', { issues: [{ path, message }] });
+}
+
+export async function createSecret(ctx: RouteContext, deps: RouteDeps) {
+  const { config, store, metrics } = deps;
+  if (!config.createEnabled) {
+    metrics.rejected('creation_disabled');
+    throw new HttpError(503, 'creation_disabled', 'This relay does not accept new secrets right now; existing links keep working.');
+  }
+  const schema = createSecretRequestSchema({ maxTtlSeconds: config.maxTtlSeconds, maxViews: config.maxViews });
+  const body = validate(schema, readJsonBody(ctx.req, metrics), metrics);
+  if (b64uDecodedLength(body.envelope.length) > config.maxEnvelopeBytes) {
+    metrics.rejected('payload_too_large');
+    throw payloadTooLarge();
+  }
+  let envelope: Uint8Array;
+  let header: ReturnType<typeof parseEnvelopeHeader>;
+  try {
+    envelope = decodeB64u(body.envelope);
+    header = parseEnvelopeHeader(envelope);
+  } catch (error) {
+    // Both messages come from protocol/ and describe the bytes, never echo them.
+    if (error instanceof EncodingError || error instanceof EnvelopeError) throw invalid(deps, 'envelope', error.message);
+    throw error;
+  }
+  if ((header.kdf !== null) !== (body.passphraseVerifier !== undefined)) {
+    throw invalid(
+      deps,
+      'passphraseVerifier',
+      header.kdf ? 'required: the envelope is sealed with a passphrase' : 'not allowed: the envelope is sealed without a passphrase',
+    );
+  }
+  const manageToken = randomBytes(TOKEN_BYTES);
+  const createdAt = ctx.now;
+  const expiresAt = createdAt + body.ttl * 1000;
+  for (let attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
+    const id = encodeB64u(randomBytes(ID_BYTES));
+    const result = await store.create({
+      id,
+      envelope,
+      accessVerifier: decodeB64u(body.accessVerifier),
+      passphraseVerifier: body.passphraseVerifier === undefined ? null : decodeB64u(body.passphraseVerifier),
+      manageVerifier: sha256(manageToken),
+      kdf: header.kdf,
+      views: body.views,
+      createdAt,
+      expiresAt,
+    });
+    if (result.kind === 'created') {
+      metrics.created();
+      return json(201, { id, manageToken: encodeB64u(manageToken), expiresAt: iso(expiresAt) });
+    }
+    if (result.kind === 'storage_full') {
+      metrics.rejected('storage_full');
+      throw new HttpError(503, 'storage_full', 'This relay holds as many secrets as it can right now; try again later.');
+    }
+  }
+  throw new Error('could not draw an unused secret id');
+}
+
+/** The record behind a valid id and token, or the 404 that hides everything else. */
+function authorize(ctx: RouteContext, deps: RouteDeps, credential: 'access' | 'manage'): SecretRecord {
+  const id = ctx.params.id ?? '';
+  const token = readBearer(ctx.req.headers.authorization);
+  const record = SecretId.safeParse(id).success ? deps.store.get(id, ctx.now) : undefined;
+  const verifier = credential === 'access' ? record?.accessVerifier : record?.manageVerifier;
+  if (!tokenMatches(token, verifier) || !record) throw notFound();
+  return record;
+}
+
+function goneUnlessActive(record: SecretRecord): void {
+  if (record.state !== 'active') throw gone(record.state, record.endedAt ?? record.expiresAt);
+}
+
+export function lookSecret(ctx: RouteContext, deps: RouteDeps) {
+  const record = authorize(ctx, deps, 'access');
+  goneUnlessActive(record);
+  const kdf = record.kdf
+    ? { alg: 'scrypt' as const, log2n: record.kdf.log2n, r: record.kdf.r, p: record.kdf.p, salt: encodeB64u(record.kdf.salt) }
+    : null;
+  const body: LookResponse = { expiresAt: iso(record.expiresAt), viewsLeft: record.viewsLeft, kdf };
+  return json(200, body);
+}
+
+export async function revealSecret(ctx: RouteContext, deps: RouteDeps) {
+  const { store, metrics } = deps;
+  const record = authorize(ctx, deps, 'access');
+  // An empty body stands for {} (a POST without a body is common); any body must be JSON.
+  const body = validate(RevealRequest, readJsonBody(ctx.req, metrics, true) ?? {}, metrics);
+  goneUnlessActive(record);
+  if (record.passphraseVerifier) {
+    if (body.passphraseToken === undefined) throw invalid(deps, 'passphraseToken', 'required: this secret is protected by a passphrase');
+    if (!tokenMatches(decodeB64u(body.passphraseToken), record.passphraseVerifier)) {
+      metrics.rejected('wrong_passphrase');
+      const result = await store.recordWrongPassphrase(record.id, ctx.now);
+      switch (result.kind) {
+        case 'counted':
+          throw new HttpError(403, 'wrong_passphrase', 'The passphrase is wrong.', { attemptsLeft: result.attemptsLeft });
+        case 'burned':
+          metrics.burned();
+          throw gone('burned', result.at);
+        case 'gone':
+          throw gone(result.reason, result.at);
+        case 'not_found':
+          throw notFound();
+      }
+    }
+  } else if (body.passphraseToken !== undefined) {
+    throw invalid(deps, 'passphraseToken', 'not allowed: this secret has no passphrase');
+  }
+  const result = await store.reveal(record.id, ctx.now);
+  switch (result.kind) {
+    case 'revealed':
+      metrics.revealed((ctx.now - record.createdAt) / 1000);
+      return json(200, { envelope: encodeB64u(result.envelope), viewsLeft: result.viewsLeft });
+    case 'gone':
+      throw gone(result.reason, result.at);
+    case 'not_found':
+      throw notFound();
+  }
+}
+
+export async function deleteSecret(ctx: RouteContext, deps: RouteDeps) {
+  const record = authorize(ctx, deps, 'manage');
+  const result = await deps.store.delete(record.id, ctx.now);
+  // PROTOCOL.md: 204 when the envelope was erased, 404 otherwise (already read, expired, deleted or burned).
+  if (result.kind !== 'deleted') throw notFound();
+  deps.metrics.deleted();
+  return { status: 204, headers: {}, body: null };
+}
+
+export function getReceipt(ctx: RouteContext, deps: RouteDeps) {
+  const record = authorize(ctx, deps, 'manage');
+  const body: ReceiptResponse = {
+    state: record.state,
+    createdAt: iso(record.createdAt),
+    expiresAt: iso(record.expiresAt),
+    viewsLeft: record.viewsLeft,
+    readAt: record.readAt === null ? null : iso(record.readAt),
+  };
+  return json(200, body);
+}

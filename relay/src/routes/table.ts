@@ -1,0 +1,57 @@
+// The route table: path patterns, their templates (the only form that reaches
+// logs and metrics), the methods each accepts, and which rate limit applies.
+
+import type { RouteHandler } from './context.js';
+import { healthz, readyz } from './health.js';
+import { createSecret, deleteSecret, getReceipt, lookSecret, revealSecret } from './secrets.js';
+
+export type LimitKind = 'create' | 'read' | null;
+
+export interface Endpoint {
+  handler: RouteHandler;
+  limit: LimitKind;
+  /** Whether the handler reads a request body (others answer 413 to an oversized one). */
+  body: boolean;
+}
+
+export interface Route {
+  template: string;
+  pattern: RegExp;
+  methods: Readonly<Record<string, Endpoint>>;
+}
+
+const ID = '([^/]+)';
+
+export const ROUTES: readonly Route[] = [
+  { template: '/api/secrets', pattern: /^\/api\/secrets$/, methods: { POST: { handler: createSecret, limit: 'create', body: true } } },
+  {
+    template: '/api/secrets/:id',
+    pattern: new RegExp(`^/api/secrets/${ID}$`),
+    methods: { GET: { handler: lookSecret, limit: 'read', body: false }, DELETE: { handler: deleteSecret, limit: 'read', body: false } },
+  },
+  {
+    template: '/api/secrets/:id/reveal',
+    pattern: new RegExp(`^/api/secrets/${ID}/reveal$`),
+    methods: { POST: { handler: revealSecret, limit: 'read', body: true } },
+  },
+  {
+    template: '/api/secrets/:id/receipt',
+    pattern: new RegExp(`^/api/secrets/${ID}/receipt$`),
+    methods: { GET: { handler: getReceipt, limit: 'read', body: false } },
+  },
+  { template: '/healthz', pattern: /^\/healthz$/, methods: { GET: { handler: healthz, limit: null, body: false } } },
+  { template: '/readyz', pattern: /^\/readyz$/, methods: { GET: { handler: readyz, limit: null, body: false } } },
+];
+
+export interface RouteMatch {
+  route: Route;
+  params: { id?: string };
+}
+
+export function matchRoute(path: string): RouteMatch | null {
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(path);
+    if (match) return { route, params: match[1] === undefined ? {} : { id: match[1] } };
+  }
+  return null;
+}

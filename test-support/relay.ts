@@ -1,0 +1,193 @@
+// Starts the built relay (`relay/dist/main.js`) as a child process on
+// ephemeral ports with a fresh SQLite file, and creates real secrets on it.
+// Shared by the tests of every package that talks to a relay.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// Relative imports: test-support belongs to no package, so it reaches protocol's sources directly.
+import { CreateSecretResponse } from '../protocol/src/api.js';
+import { encodeB64u } from '../protocol/src/b64u.js';
+import type { SecretMeta } from '../protocol/src/framing.js';
+import type { KdfParams } from '../protocol/src/limits.js';
+import { buildLink } from '../protocol/src/link.js';
+import { sealSecret } from '../protocol/src/secret.js';
+
+export const RELAY_MAIN = fileURLToPath(new URL('../relay/dist/main.js', import.meta.url));
+
+export interface RunningRelay {
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  metricsOrigin: string;
+  dbPath: string;
+  dataDir: string;
+  pid: number;
+  child: ChildProcess;
+  /** Sends the signal (SIGTERM by default), waits for the exit and removes the data folder; resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Everything the relay printed so far (stdout and stderr). */
+  logs(): string;
+}
+
+export interface StartRelayOptions {
+  env?: Record<string, string>;
+  staticDir?: string;
+  engine?: 'node' | 'hyper-express';
+}
+
+const STARTUP_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+export async function startRelay(options: StartRelayOptions = {}): Promise<RunningRelay> {
+  if (!existsSync(RELAY_MAIN)) {
+    throw new Error(
+      `${RELAY_MAIN} is missing: build the relay first (pnpm build, or pnpm --filter @psst/protocol build && pnpm --filter @psst/relay build)`,
+    );
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'psst-relay-'));
+  const dbPath = join(dataDir, 'psst.db');
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PSST_HOST: '127.0.0.1',
+    PSST_PORT: '0',
+    PSST_METRICS_HOST: '127.0.0.1',
+    PSST_METRICS_PORT: '0',
+    PSST_DB_PATH: dbPath,
+    // Tests make many requests from one address; a test that wants limits sets them.
+    PSST_RATE_LIMIT_CREATE: '0',
+    PSST_RATE_LIMIT_READ: '0',
+    ...(options.engine ? { PSST_HTTP_ENGINE: options.engine } : {}),
+    ...(options.staticDir ? { PSST_STATIC_DIR: options.staticDir } : {}),
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [RELAY_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      children.delete(child);
+      resolve(code);
+    }),
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+
+  const ports = await new Promise<{ port: number; metricsPort: number }>((resolve, reject) => {
+    const timer = setTimeout(
+      () => done(new Error(`the relay did not log "listening" within ${STARTUP_TIMEOUT_MS} ms:\n${output}`)),
+      STARTUP_TIMEOUT_MS,
+    );
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      done(new Error(`the relay exited (${code ?? signal}) before listening:\n${output}`));
+    const onData = () => {
+      for (const line of output.split('\n')) {
+        if (!line.includes('"listening"')) continue;
+        const event = JSON.parse(line) as { event?: string; port?: number; metricsPort?: number };
+        if (event.event === 'listening' && event.port && event.metricsPort) {
+          done(undefined, { port: event.port, metricsPort: event.metricsPort });
+          return;
+        }
+      }
+    };
+    function done(error?: Error, value?: { port: number; metricsPort: number }) {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+      if (error) {
+        child.kill('SIGKILL');
+        rmSync(dataDir, { recursive: true, force: true });
+        reject(error);
+      } else resolve(value as { port: number; metricsPort: number });
+    }
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
+  });
+
+  return {
+    origin: `http://127.0.0.1:${ports.port}`,
+    metricsOrigin: `http://127.0.0.1:${ports.metricsPort}`,
+    dbPath,
+    dataDir,
+    pid: child.pid as number,
+    child,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      let code: number | null = child.exitCode;
+      if (child.exitCode === null && child.signalCode === null) {
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        child.kill(signal);
+        code = await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+    logs: () => output,
+  };
+}
+
+export interface TestSecretOptions {
+  text?: string;
+  file?: { name: string; mime: string; bytes: Uint8Array };
+  passphrase?: string;
+  /** Seconds; 3600 by default. */
+  ttl?: number;
+  views?: number;
+  /** scrypt parameters for a passphrase; keep them small in tests, e.g. { log2n: 10, r: 8, p: 1 }. */
+  kdf?: KdfParams;
+}
+
+export interface TestSecret {
+  id: string;
+  link: string;
+  key: Uint8Array;
+  manageToken: string;
+  expiresAt: string;
+  /** b64u(AT), for `Authorization: Bearer`. */
+  accessToken: string;
+  /** b64u(PT), present with a passphrase. */
+  passphraseToken?: string;
+}
+
+/** Seals a secret with the protocol's code and creates it on the relay at `origin`. */
+export async function createTestSecret(origin: string, options: TestSecretOptions = {}): Promise<TestSecret> {
+  const meta: SecretMeta = options.file ? { type: 'file', name: options.file.name, mime: options.file.mime } : { type: 'text' };
+  const sealed = await sealSecret({
+    meta,
+    body: options.file ? options.file.bytes : (options.text ?? 'a test secret'),
+    ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+    ...(options.kdf ? { kdf: options.kdf } : {}),
+  });
+  const response = await fetch(new URL('/api/secrets', origin), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      envelope: encodeB64u(sealed.envelope),
+      accessVerifier: sealed.accessVerifier,
+      ...(sealed.passphraseVerifier ? { passphraseVerifier: sealed.passphraseVerifier } : {}),
+      ttl: options.ttl ?? 3600,
+      views: options.views ?? 1,
+    }),
+  });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`creating a test secret failed: ${response.status} ${text}`);
+  const created = CreateSecretResponse.parse(JSON.parse(text));
+  return {
+    id: created.id,
+    link: buildLink(origin, created.id, sealed.key),
+    key: sealed.key,
+    manageToken: created.manageToken,
+    expiresAt: created.expiresAt,
+    accessToken: encodeB64u(sealed.keys.at),
+    ...(sealed.keys.pt ? { passphraseToken: encodeB64u(sealed.keys.pt) } : {}),
+  };
+}
