@@ -1,38 +1,21 @@
 // Makes a sender-chosen file name safe to offer as a download name: no path
-// parts, no control or bidirectional-override characters, nothing a file
-// system refuses, not hidden, and not too long.
+// parts, no control, zero-width or bidirectional-override characters (which
+// can disguise "exe.txt" as "txt.exe"), not hidden, never empty. The browser
+// then applies its own rules for characters the file system refuses.
 
 const FALLBACK = 'secret.bin';
-const MAX_LENGTH = 120;
+const MAX_CHARS = 120;
 
 /** C0/C1 controls, zero-width characters, bidi marks, overrides and isolates, and the BOM. */
-function isInvisible(cp: number): boolean {
-  return (
-    cp < 0x20 ||
-    (cp >= 0x7f && cp <= 0x9f) ||
-    (cp >= 0x200b && cp <= 0x200f) ||
-    (cp >= 0x202a && cp <= 0x202e) ||
-    (cp >= 0x2066 && cp <= 0x2069) ||
-    cp === 0xfeff
-  );
-}
+const isInvisible = (cp: number): boolean =>
+  cp < 32 || (cp > 126 && cp < 160) || (cp > 8202 && cp < 8208) || (cp > 8233 && cp < 8239) || (cp > 8293 && cp < 8298) || cp === 65279;
 
 export function sanitiseFileName(name: string): string {
-  const base = name.split(/[/\\]/).pop() ?? '';
-  let clean = Array.from(base.normalize('NFC'))
-    .filter((c) => !isInvisible(c.codePointAt(0) ?? 0))
+  const chars = Array.from(name.split(/[/\\]/).pop() ?? '').filter((c) => !isInvisible(c.codePointAt(0) ?? 0));
+  // Keep the end, where the extension is; whole code points, so no surrogate pair is cut.
+  const clean = chars
+    .slice(-MAX_CHARS)
     .join('')
-    .replace(/[<>:"|?*]/g, '_')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^[.\s]+/, '')
-    .replace(/[.\s]+$/, '');
-  const chars = Array.from(clean); // code points, so a surrogate pair is never cut in half
-  if (chars.length > MAX_LENGTH) {
-    const dot = clean.lastIndexOf('.');
-    const ext = dot > 0 && clean.length - dot <= 16 ? clean.slice(dot) : '';
-    clean = chars.slice(0, MAX_LENGTH - Array.from(ext).length).join('') + ext;
-  }
-  if (/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(clean)) clean = `_${clean}`;
-  return clean === '' ? FALLBACK : clean;
+    .replace(/^[\s.]+|\s+$/g, '');
+  return clean || FALLBACK;
 }

@@ -3,6 +3,10 @@ import { render } from 'preact';
 import { App } from './App.js';
 import './style.css';
 
+// Pasting the link into a tab that already shows this page (after a reveal
+// the address is /s/{id} without the key) changes only the fragment: start over.
+addEventListener('hashchange', () => location.reload());
+
 const root = document.getElementById('app');
 if (root) {
   render(

@@ -9,6 +9,8 @@ describe('strings', () => {
     expect(formatRelative(new Date('2026-11-26T13:00:00Z'), now)).toBe('in 3 hours');
     expect(formatRelative(new Date('2026-12-03T10:00:00Z'), now)).toBe('in 7 days');
     expect(formatRelative(new Date('2026-11-26T08:00:00Z'), now)).toBe('2 hours ago');
+    expect(formatRelative(new Date('2026-11-26T10:59:50Z'), now)).toBe('in 1 hour');
+    expect(formatRelative(new Date('2026-11-27T09:59:00Z'), now)).toBe('tomorrow');
   });
 
   it('counts views, attempts and bytes in the right number', () => {

@@ -10,12 +10,15 @@ const plural = (n: number, one: string, many: string): string => (n === 1 ? one 
 /** "in 3 hours", "in 2 days"; under a minute is "in less than a minute". */
 export function formatRelative(target: Date, now: Date = new Date()): string {
   const seconds = Math.round((target.getTime() - now.getTime()) / 1000);
-  const abs = Math.abs(seconds);
-  if (abs < 60) return seconds >= 0 ? 'in less than a minute' : 'less than a minute ago';
+  const sign = Math.sign(seconds);
+  const minutes = Math.round(Math.abs(seconds) / 60);
+  const hours = Math.round(Math.abs(seconds) / 3600);
+  if (Math.abs(seconds) < 60) return sign >= 0 ? 'in less than a minute' : 'less than a minute ago';
   const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-  if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
-  if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), 'hour');
-  return rtf.format(Math.round(seconds / 86_400), 'day');
+  // Rounded before choosing the unit, so 59.7 minutes reads "in 1 hour", not "in 60 minutes".
+  if (minutes < 60) return rtf.format(sign * minutes, 'minute');
+  if (hours < 24) return rtf.format(sign * hours, 'hour');
+  return rtf.format(sign * Math.round(Math.abs(seconds) / 86_400), 'day');
 }
 
 /** A calendar date and time in the reader's locale and time zone. */
@@ -54,8 +57,7 @@ export const strings = {
     passphraseLabel: 'Passphrase',
     passphraseHint: `After ${MAX_PASSPHRASE_ATTEMPTS} wrong passphrases the secret is destroyed.`,
     passphraseEmpty: 'Enter the passphrase first.',
-    wrongPassphrase: (attemptsLeft: number) =>
-      `Wrong passphrase. ${attemptsLeft} ${plural(attemptsLeft, 'attempt', 'attempts')} left before the secret is destroyed.`,
+    wrongPassphrase: (attemptsLeft: number) => `Wrong passphrase. ${attemptsLeft} ${plural(attemptsLeft, 'attempt', 'attempts')} left.`,
     reveal: 'Reveal secret',
     deriving: (percent: number) => `Checking the passphrase… ${percent}%`,
     derivingStatus: 'Checking the passphrase.',

@@ -143,7 +143,7 @@ function SecretFile({ file }: { file: Extract<RevealedSecret, { type: 'file' }> 
   const url = useMemo(() => URL.createObjectURL(new Blob([file.bytes], { type: 'application/octet-stream' })), [file]);
   useEffect(() => () => URL.revokeObjectURL(url), [url]);
   return (
-    <div>
+    <div class="file">
       <p class="file-name">{name}</p>
       <p class="muted">{strings.revealed.fileInfo(file.bytes.length, file.mime)}</p>
       <a class="button primary" href={url} download={name}>
