@@ -13,8 +13,10 @@ describe('describeFailure', () => {
     expect(describeFailure(api(413, 'payload_too_large', 'the envelope is larger than 65536 bytes')).message).toContain('about 64 KB');
   });
 
-  it('falls back to the protocol default size limit', () => {
-    expect(describeFailure(api(413, 'payload_too_large', 'too big')).message).toContain('about 1 MB');
+  it('mentions the usual limit when the relay names none', () => {
+    expect(describeFailure(api(413, 'payload_too_large', 'too big')).message).toContain(
+      'about 1 MB unless their operator chose another limit',
+    );
   });
 
   it('tells storage full apart from creation disabled', () => {

@@ -20,11 +20,11 @@ function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** The relay's limit in bytes, when its message names one; else the protocol default. */
-function sizeLimit(message: string | undefined): number {
+/** The relay's limit in bytes, when its message names one. */
+function sizeLimit(message: string | undefined): number | null {
   const match = /(\d[\d,_]*)\s*bytes/i.exec(message ?? '');
   const n = match?.[1] ? Number.parseInt(match[1].replace(/[,_]/g, ''), 10) : Number.NaN;
-  return Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX_ENVELOPE_BYTES;
+  return Number.isFinite(n) && n > 0 ? n : null;
 }
 
 const API_WORDS: Partial<Record<ErrorCode, (e: RelayError) => FailureWords>> = {
@@ -35,10 +35,16 @@ const API_WORDS: Partial<Record<ErrorCode, (e: RelayError) => FailureWords>> = {
         ? `The relay asks you to wait. Try again in ${describeDuration(Math.max(1, e.retryAfter))}.`
         : 'The relay asks you to wait a little before trying again.',
   }),
-  payload_too_large: (e) => ({
-    title: 'Secret too large',
-    message: `The relay accepts secrets up to about ${formatBytes(sizeLimit(e.body?.message))} once encrypted. Share something shorter.`,
-  }),
+  payload_too_large: (e) => {
+    const limit = sizeLimit(e.body?.message);
+    return {
+      title: 'Secret too large',
+      message:
+        limit !== null
+          ? `This relay accepts secrets up to about ${formatBytes(limit)} once encrypted. Share something shorter.`
+          : `It is more than this relay accepts (relays take about ${formatBytes(DEFAULT_MAX_ENVELOPE_BYTES)} unless their operator chose another limit). Share something shorter.`,
+    };
+  },
   storage_full: () => ({
     title: 'The relay is full',
     message: 'The relay has no room for new secrets right now. Try again later or ask its operator.',

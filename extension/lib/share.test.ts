@@ -103,6 +103,7 @@ describe('shareText', () => {
     expect(parseLink(clipboard[0]!).id).toBe(SOME_ID);
     expect(saved).toHaveLength(1);
     expect(notices).toEqual([{ title: 'psst', message: 'Link copied: 1 view, expires in 1 hour' }]);
+    expect(outcome.ok && outcome.notice).toEqual(notices[0]);
   });
 
   it('adds the caveat when the selection came from the fallback', async () => {

@@ -72,7 +72,7 @@ export interface ShareDeps extends CreateLinkDeps {
   notify(notice: Notice): Promise<void>;
 }
 
-export type ShareOutcome = { ok: true; entry: HistoryEntry } | { ok: false; error: unknown; words: FailureWords };
+export type ShareOutcome = { ok: true; entry: HistoryEntry; notice: Notice } | { ok: false; error: unknown; words: FailureWords };
 
 /**
  * The one-gesture share: text (already read from the selection or clipboard)
@@ -94,8 +94,9 @@ export async function shareText(
     await deps.saveEntry(entry);
     await deps.writeClipboard(link);
     const message = describeCreated(defaultViews, defaultTtl, true);
-    await deps.notify({ title: 'psst', message: note ? `${message}. ${note}` : message });
-    return { ok: true, entry };
+    const notice: Notice = { title: 'psst', message: note ? `${message}. ${note}` : message };
+    await deps.notify(notice);
+    return { ok: true, entry, notice };
   } catch (error) {
     const words = describeFailure(error);
     await deps.notify(words).catch(() => {});

@@ -28,9 +28,15 @@ const PAGE_TEXT =
 const POPUP_TEXT = 'popup secret marker-pop-91c2d4b7\n  with indentation';
 const PASSPHRASE = 'orbit-lantern 4 velvet';
 const REVOKE_TEXT = 'revoke me marker-rev-5d1e8a3f';
+const CLIPBOARD_TEXT = `clipboard marker-clip-3b8e0f71 ${'x'.repeat(1500)}`;
+
+type Outcome =
+  | { ok: true; notice: { title: string; message: string } }
+  | { ok: false; words: { title: string; message: string; openOptions?: boolean } };
 
 interface PsstGlobal {
-  onMenuClick(info: object, tab: object): Promise<{ ok: boolean }>;
+  onMenuClick(info: object, tab: object): Promise<Outcome>;
+  shareClipboard(): Promise<Outcome>;
   onAlarm(alarm: { name: string }, options: { force: boolean }): Promise<void>;
   clipboard: { readText(): Promise<string>; writeText(text: string): Promise<void> };
 }
@@ -293,12 +299,77 @@ describe('extension end to end', () => {
     console.log('share → clipboard (ms):', JSON.stringify(report));
   });
 
+  it('falls back to the menu text on a page that forbids scripting, and says so', async () => {
+    const page = await browser.context.newPage();
+    await page.goto('chrome://version');
+    const tabId = await worker.evaluate(async () => (await chrome.tabs.query({ url: 'chrome://version/*' }))[0]?.id);
+    const outcome = await worker.evaluate(
+      async (tabId) =>
+        (globalThis as unknown as { psst: PsstGlobal }).psst.onMenuClick(
+          {
+            menuItemId: 'psst-share-selection',
+            frameId: 0,
+            selectionText: 'flattened selection',
+            editable: false,
+            pageUrl: 'chrome://version/',
+          },
+          { id: tabId },
+        ),
+      tabId,
+    );
+    await page.close();
+    expect(outcome.ok && outcome.notice.message).toBe(
+      'Link copied: 1 view, expires in 1 hour. This page does not let extensions read it, so line breaks and indentation may be lost',
+    );
+    links.push(await worker.evaluate(() => (globalThis as unknown as { psst: PsstGlobal }).psst.clipboard.readText()));
+  });
+
+  it('explains every refusal in words: creation disabled, too large, unreachable, no permission', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const disabled = await startRelay({ env: { PSST_CREATE_ENABLED: 'false' } });
+    const small = await startRelay({ env: { PSST_MAX_ENVELOPE_BYTES: '1024' } });
+    const shareClipboardOn = (relayUrl: string) =>
+      worker.evaluate(
+        async ({ relayUrl, text }) => {
+          await chrome.storage.local.set({ relayUrl });
+          const psst = (globalThis as unknown as { psst: PsstGlobal }).psst;
+          await psst.clipboard.writeText(text);
+          const outcome = await psst.shareClipboard();
+          return { outcome, notifications: Object.keys(await chrome.notifications.getAll()) };
+        },
+        { relayUrl, text: CLIPBOARD_TEXT },
+      );
+    try {
+      const words = async (relayUrl: string) => {
+        const { outcome } = await shareClipboardOn(relayUrl);
+        if (outcome.ok) throw new Error(`sharing on ${relayUrl} unexpectedly worked`);
+        return outcome.words;
+      };
+      expect((await words(disabled.origin)).title).toBe('The relay is not taking new secrets');
+      expect(await words(small.origin)).toMatchObject({ title: 'Secret too large' });
+      expect(await words(`http://127.0.0.1:${closedPort}`)).toMatchObject({ title: 'Relay unreachable', openOptions: true });
+      const noPermission = await shareClipboardOn(`http://localhost:${new URL(relay.origin).port}`);
+      expect(noPermission.outcome).toMatchObject({
+        ok: false,
+        words: { title: 'psst needs permission for your relay', openOptions: true },
+      });
+      expect(noPermission.notifications.some((id) => id.startsWith('psst-options-'))).toBe(true);
+    } finally {
+      await worker.evaluate(async (relayUrl) => chrome.storage.local.set({ relayUrl }), relay.origin);
+      await disabled.stop();
+      await small.stop();
+    }
+  });
+
   it('never sent a key, a passphrase or a plaintext from the extension browser', () => {
-    expect(links).toHaveLength(13);
+    expect(links).toHaveLength(14);
     const keys = links.map(keyOf);
     const relayRequests = recorded.filter((r) => r.url.startsWith(relay.origin));
     // The recording saw the service worker's and the popup's API calls, bodies included.
-    expect(relayRequests.filter((r) => r.postData.includes('"envelope"')).length).toBeGreaterThanOrEqual(13);
+    expect(relayRequests.filter((r) => r.postData.includes('"envelope"')).length).toBeGreaterThanOrEqual(14);
     expect(relayRequests.some((r) => r.url.endsWith('/receipt'))).toBe(true);
     expect(relayRequests.some((r) => r.headers.includes('authorization'))).toBe(true);
     for (const r of recorded) {
