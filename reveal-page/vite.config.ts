@@ -26,6 +26,8 @@ export default defineConfig({
   base: '/',
   plugins: [preact(), cspMeta()],
   resolve: { conditions: ['source', ...defaultClientConditions] },
+  // `pnpm --filter @psst/reveal-page dev`: the API goes to a local relay (pnpm start), so links work on the dev server too.
+  server: { proxy: { '/api': process.env.PSST_RELAY_ORIGIN ?? 'http://127.0.0.1:8787' } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -257,11 +257,21 @@ describe('the reveal page in Chromium, served by the relay', () => {
     expect(await first.page.getByText(strings.revealed.viewsLeft(1)).isVisible()).toBe(true);
     await first.page.close();
 
+    // The second time with the keyboard only: focus starts on the heading, Tab reaches Reveal.
     const second = await open(secret.link);
     await heading(second.page, strings.waiting.title);
     expect(await second.page.getByText(strings.waiting.views(1)).isVisible()).toBe(true);
-    await revealAndTime(second.page, '.secret pre');
+    const focused = () => second.page.evaluate(() => document.activeElement?.textContent ?? '');
+    await expect.poll(() => second.page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await second.page.keyboard.press('Tab');
+    expect(await focused()).toBe(strings.waiting.reveal);
+    await second.page.keyboard.press('Enter');
+    await second.page.locator('.secret pre').waitFor();
     expect(await second.page.locator('.secret pre').textContent()).toBe('twice');
+    await expect.poll(() => second.page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await second.page.keyboard.press('Tab'); // the scrollable secret
+    await second.page.keyboard.press('Tab');
+    expect(await focused()).toBe(strings.revealed.copy);
     expect(await second.page.getByText(strings.revealed.destroyed).isVisible()).toBe(true);
     await second.page.goto(secret.link);
     await heading(second.page, strings.gone.read.title);
