@@ -62,8 +62,8 @@ const rows = [
             `1 - sum(node_filesystem_avail_bytes{${node},mountpoint="/"}) / sum(node_filesystem_size_bytes{${node},mountpoint="/"})`,
             'disk /',
           ),
-          q(`max(psst_secret_store_bytes{${relay}} / psst_secret_store_limit_bytes{${relay}})`, 'store bytes quota'),
-          q(`max(psst_secrets_active{${relay}} / psst_secrets_active_limit{${relay}})`, 'active secrets quota'),
+          q(`max(psst_secret_store_bytes{${relay}}) / $store_limit_bytes`, 'store bytes quota'),
+          q(`max(psst_secrets_active{${relay}}) / $active_limit`, 'active secrets quota'),
         ],
       },
     ],
@@ -196,12 +196,12 @@ const rows = [
       {
         title: 'Active secrets',
         unit: 'short',
-        targets: [q(`sum(psst_secrets_active{${relay}})`, 'active'), q(`sum(psst_secrets_active_limit{${relay}})`, 'limit')],
+        targets: [q(`sum(psst_secrets_active{${relay}})`, 'active'), q('$active_limit', 'quota')],
       },
       {
         title: 'Stored envelope bytes',
         unit: 'bytes',
-        targets: [q(`sum(psst_secret_store_bytes{${relay}})`, 'stored'), q(`sum(psst_secret_store_limit_bytes{${relay}})`, 'limit')],
+        targets: [q(`sum(psst_secret_store_bytes{${relay}})`, 'stored'), q('$store_limit_bytes', 'quota')],
       },
       {
         title: 'Time from creation to reveal',
@@ -253,6 +253,11 @@ const rows = [
     ],
   },
 ];
+
+function quota(name, label, value) {
+  const text = String(value);
+  return { name, label, type: 'constant', query: text, current: { text, value: text }, hide: 2 };
+}
 
 function buildPanel(panel, id, gridPos) {
   const fieldConfig = { defaults: { unit: panel.unit, min: 0, ...(panel.max !== undefined ? { max: panel.max } : {}) }, overrides: [] };
@@ -312,6 +317,10 @@ export function buildDashboard() {
     templating: {
       list: [
         { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', current: {}, hide: 0, refresh: 1 },
+        // The relay's quotas (PSST_MAX_STORE_BYTES, PSST_MAX_ACTIVE_SECRETS in
+        // /etc/conf.d/psst); it does not export them. Edit both together.
+        quota('store_limit_bytes', 'Store quota (bytes)', 2147483648),
+        quota('active_limit', 'Active secrets quota', 100000),
         {
           name: 'instance',
           label: 'Instance',

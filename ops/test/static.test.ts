@@ -141,6 +141,25 @@ describe('grafana dashboard', () => {
   });
 });
 
+describe('quotas', () => {
+  it('are the same numbers in /etc/conf.d/psst, the rules and the dashboard', () => {
+    const confd = readFileSync(join(opsDir, 'alpine/conf.d/psst'), 'utf8');
+    const storeBytes = /^export PSST_MAX_STORE_BYTES=(\d+)$/m.exec(confd)?.[1];
+    const activeSecrets = /^export PSST_MAX_ACTIVE_SECRETS=(\d+)$/m.exec(confd)?.[1];
+    expect(storeBytes).toBeDefined();
+    expect(activeSecrets).toBeDefined();
+    const rules = readFileSync(join(opsDir, 'prometheus/psst.rules.yml'), 'utf8');
+    expect(rules).toContain(`psst_secret_store_bytes{job="psst"} / ${storeBytes}`);
+    expect(rules).toContain(`psst_secrets_active{job="psst"} / ${activeSecrets}`);
+    const dashboard = JSON.parse(readFileSync(join(opsDir, 'grafana/psst-dashboard.json'), 'utf8')) as {
+      templating: { list: { name: string; query: unknown }[] };
+    };
+    const constant = (name: string) => dashboard.templating.list.find((v) => v.name === name)?.query;
+    expect(constant('store_limit_bytes')).toBe(storeBytes);
+    expect(constant('active_limit')).toBe(activeSecrets);
+  });
+});
+
 describe('alloy config', () => {
   const blocks = parseAlloy(readFileSync(join(opsDir, 'alloy/config.alloy'), 'utf8'));
 
