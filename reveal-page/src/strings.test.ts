@@ -22,5 +22,6 @@ describe('strings', () => {
     expect(formatBytes(2048)).toBe('2.0 KB');
     expect(strings.rateLimited.body(1)).toContain('1 second ');
     expect(strings.rateLimited.body(150)).toContain('about 3 minutes');
+    expect(strings.rateLimited.body(60)).toContain('about 1 minute ');
   });
 });

@@ -123,8 +123,12 @@ export const strings = {
 
   rateLimited: {
     title: 'Too many requests',
-    body: (seconds: number) =>
-      `The server is busy. Please wait ${seconds < 60 ? `${seconds} ${plural(seconds, 'second', 'seconds')}` : `about ${Math.ceil(seconds / 60)} minutes`} and try again. Nothing was opened.`,
+    body: (seconds: number) => {
+      const minutes = Math.ceil(seconds / 60);
+      const wait =
+        seconds < 60 ? `${seconds} ${plural(seconds, 'second', 'seconds')}` : `about ${minutes} ${plural(minutes, 'minute', 'minutes')}`;
+      return `The server is busy. Please wait ${wait} and try again. Nothing was opened.`;
+    },
   },
 
   unreachable: {

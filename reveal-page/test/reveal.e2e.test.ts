@@ -306,3 +306,37 @@ describe('the reveal page in Chromium, served by the relay', () => {
     await noKey.page.close();
   });
 });
+
+describe('the reveal page when the relay refuses or disappears', () => {
+  it('says when to retry when the relay rate-limits, and that nothing was opened', async () => {
+    const strict = await startRelay({ staticDir: dist, env: { PSST_RATE_LIMIT_READ: '1', PSST_RATE_LIMIT_CREATE: '0' } });
+    try {
+      const secret = await createTestSecret(strict.origin, { text: 'not yet' });
+      const { page } = await open(secret.link);
+      await heading(page, strings.waiting.title); // Look took the only token
+      await page.getByRole('button', { name: strings.waiting.reveal }).click();
+      await heading(page, strings.rateLimited.title);
+      expect(await page.getByText(/Please wait (\d+ seconds?|about 1 minute) and try again\. Nothing was opened\./).isVisible()).toBe(true);
+      await screenshots(page, 'rate-limited');
+      await page.getByRole('button', { name: strings.retry }).click();
+      await heading(page, strings.rateLimited.title);
+      await page.close();
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('offers a retry when the relay cannot be reached', async () => {
+    const doomed = await startRelay({ staticDir: dist });
+    const secret = await createTestSecret(doomed.origin, { text: 'unreachable' });
+    const { page } = await open(secret.link);
+    await heading(page, strings.waiting.title);
+    await doomed.stop();
+    await page.getByRole('button', { name: strings.waiting.reveal }).click();
+    await heading(page, strings.unreachable.title);
+    await screenshots(page, 'unreachable');
+    await page.getByRole('button', { name: strings.retry }).click();
+    await heading(page, strings.unreachable.title);
+    await page.close();
+  });
+});
