@@ -102,7 +102,7 @@ const schema = z.object({
   PSST_RATE_LIMIT_CREATE: int(0, 1_000_000).default(30),
   PSST_RATE_LIMIT_READ: int(0, 1_000_000).default(120),
   PSST_MAX_ACTIVE_SECRETS: int(1).default(100_000),
-  PSST_MAX_STORE_BYTES: int(1_024).default(1_073_741_824),
+  PSST_MAX_STORE_BYTES: int(1).default(1_073_741_824),
   PSST_SQLITE_MAX_PAGE_COUNT: int(1).optional(),
   PSST_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL'], 'must be FULL or NORMAL').default('FULL'),
   PSST_TOMBSTONE_RETENTION_SECONDS: int(0).default(DEFAULT_TOMBSTONE_RETENTION_SECONDS),

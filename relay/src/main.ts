@@ -37,7 +37,15 @@ async function main(): Promise<void> {
     pid: process.pid,
   });
 
+  let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A repeated SIGTERM (supervisors, test harnesses) changes nothing; a second Ctrl-C means "now".
+      if (signal === 'SIGINT') process.exit(130);
+      logger.info('already_shutting_down', { signal });
+      return;
+    }
+    stopping = true;
     logger.info('shutting_down', { signal });
     relay.close().then(
       () => {
@@ -50,8 +58,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 main().catch((error: unknown) => {

@@ -81,11 +81,20 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
     const chunks: Buffer[] = [];
     let received = 0;
     let stopped = false;
+    // node's requestTimeout does not cover a body that trickles in after the headers: this timer does.
+    const timer = setTimeout(() => {
+      if (stopped) return;
+      stopped = true;
+      chunks.length = 0;
+      req.pause();
+      send(res, app.timedOut(method));
+    }, options.requestTimeoutMs);
     req.on('data', (chunk: Buffer) => {
       if (stopped) return;
       received += chunk.length;
       if (received > limit) {
         stopped = true;
+        clearTimeout(timer);
         chunks.length = 0;
         req.pause();
         respond(BODY_TOO_LARGE);
@@ -94,12 +103,15 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
       chunks.push(chunk);
     });
     req.on('end', () => {
+      clearTimeout(timer);
       if (!stopped) respond(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
     });
     // A client that goes away mid-body gets no answer; nothing was done for it.
     req.on('error', () => {
       stopped = true;
+      clearTimeout(timer);
     });
+    req.on('close', () => clearTimeout(timer));
   });
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {

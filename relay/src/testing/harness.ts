@@ -1,0 +1,132 @@
+// Test harness: a real relay in this process (real SQLite file in a temp
+// folder, real listener on an ephemeral port) with a clock the test moves,
+// its log lines kept for inspection, and sealed secrets to feed it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeB64u } from '@psst/protocol/b64u';
+import type { KdfParams } from '@psst/protocol/limits';
+import { sealSecret } from '@psst/protocol/secret';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { type RelayServer, startRelayServer } from '../server.js';
+
+export const ENGINES = ['hyper-express', 'node'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** Small scrypt parameters: tests need the passphrase path, not its cost. */
+export const TEST_KDF: KdfParams = { log2n: 10, r: 8, p: 1 };
+
+export interface TestRelay {
+  origin: string;
+  metricsOrigin: string;
+  server: RelayServer;
+  dbPath: string;
+  dir: string;
+  /** Every log line so far, raw. */
+  logs: string[];
+  clock: { now(): number; advance(ms: number): void };
+  /** Closes the relay; keeps the folder (for restarts) unless `remove`. */
+  close(remove?: boolean): Promise<void>;
+}
+
+export async function startTestRelay(engine: Engine, env: Record<string, string> = {}, reuse?: { dir: string; startMs?: number }): Promise<TestRelay> {
+  const dir = reuse?.dir ?? mkdtempSync(join(tmpdir(), 'psst-http-'));
+  const dbPath = join(dir, 'psst.db');
+  const { config } = loadConfig({
+    PSST_PORT: '0',
+    PSST_METRICS_PORT: '0',
+    PSST_DB_PATH: dbPath,
+    PSST_HTTP_ENGINE: engine,
+    PSST_RATE_LIMIT_CREATE: '0',
+    PSST_RATE_LIMIT_READ: '0',
+    PSST_LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const logs: string[] = [];
+  let nowMs = reuse?.startMs ?? Date.now();
+  const clock = { now: () => nowMs, advance: (ms: number) => void (nowMs += ms) };
+  const server = await startRelayServer({ config, logger: createLogger(config.logLevel, (line) => logs.push(line)), now: clock.now });
+  return {
+    origin: `http://127.0.0.1:${server.port}`,
+    metricsOrigin: `http://127.0.0.1:${server.metricsPort}`,
+    server,
+    dbPath,
+    dir,
+    logs,
+    clock,
+    async close(remove = true) {
+      await server.close();
+      if (remove) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SealedRequest {
+  /** The create body, ready to POST. */
+  body: Record<string, unknown>;
+  envelope: string;
+  accessToken: string;
+  passphraseToken?: string;
+}
+
+export async function sealRequest(options: { text?: string; passphrase?: string; ttl?: number; views?: number } = {}): Promise<SealedRequest> {
+  const sealed = await sealSecret({
+    meta: { type: 'text' },
+    body: options.text ?? 'the launch code is 0000',
+    ...(options.passphrase ? { passphrase: options.passphrase, kdf: TEST_KDF } : {}),
+  });
+  const envelope = encodeB64u(sealed.envelope);
+  return {
+    body: {
+      envelope,
+      accessVerifier: sealed.accessVerifier,
+      ...(sealed.passphraseVerifier ? { passphraseVerifier: sealed.passphraseVerifier } : {}),
+      ttl: options.ttl ?? 3600,
+      ...(options.views ? { views: options.views } : {}),
+    },
+    envelope,
+    accessToken: encodeB64u(sealed.keys.at),
+    ...(sealed.keys.pt ? { passphraseToken: encodeB64u(sealed.keys.pt) } : {}),
+  };
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+export async function call(origin: string, method: string, path: string, init: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  let body: string | undefined = init.raw;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(new URL(path, origin), { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+export interface Created {
+  id: string;
+  manageToken: string;
+  expiresAt: string;
+  sealed: SealedRequest;
+}
+
+export async function create(origin: string, options: Parameters<typeof sealRequest>[0] = {}): Promise<Created> {
+  const sealed = await sealRequest(options);
+  const answer = await call(origin, 'POST', '/api/secrets', { body: sealed.body });
+  if (answer.status !== 201) throw new Error(`create answered ${answer.status} ${answer.text}`);
+  return { ...(answer.json as { id: string; manageToken: string; expiresAt: string }), sealed };
+}
