@@ -17,7 +17,12 @@ export function LinkResult({ link, views, ttl, withPassphrase, copied: copiedAtF
   const [copied, setCopied] = useState(copiedAtFirst);
   const [showQr, setShowQr] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.select(), []);
+  // The composer that had focus is gone: move focus to the link, selected, so
+  // keyboard and screen-reader users land on what they came for.
+  useEffect(() => {
+    input.current?.focus();
+    input.current?.select();
+  }, []);
   return (
     <section class="result" aria-labelledby="result-title">
       <h2 id="result-title">{copied ? 'Link copied' : 'Link created'}</h2>

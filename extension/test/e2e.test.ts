@@ -28,6 +28,7 @@ const PAGE_TEXT =
 const POPUP_TEXT = 'popup secret marker-pop-91c2d4b7\n  with indentation';
 const PASSPHRASE = 'orbit-lantern 4 velvet';
 const REVOKE_TEXT = 'revoke me marker-rev-5d1e8a3f';
+const KEYBOARD_TEXT = 'typed with keys marker-key-c4a7e9d2';
 const CLIPBOARD_TEXT = `clipboard marker-clip-3b8e0f71 ${'x'.repeat(1500)}`;
 
 type Outcome =
@@ -115,6 +116,7 @@ async function openPopup(colorScheme: 'light' | 'dark' = 'light'): Promise<Page>
   await page.setViewportSize({ width: 380, height: 720 });
   await page.emulateMedia({ colorScheme });
   await page.goto(`chrome-extension://${extensionId}/popup.html`);
+  await page.bringToFront();
   await page.locator('#secret').waitFor();
   return page;
 }
@@ -252,6 +254,37 @@ describe('extension end to end', () => {
     expect(result.heading).toBe(strings.gone.deleted.title);
   });
 
+  it('works with the keyboard alone: type, create, copy, revoke', async () => {
+    const popup = await openPopup();
+    const focused = () => popup.evaluate(() => `${document.activeElement?.tagName}:${document.activeElement?.textContent ?? ''}`);
+    /** Presses Tab until the focused element's tag and text match, at most 30 times. */
+    const tabTo = async (target: string | RegExp) => {
+      for (let i = 0; i < 30; i++) {
+        const now = await focused();
+        if (typeof target === 'string' ? now === target : target.test(now)) return;
+        await popup.keyboard.press('Tab');
+      }
+      throw new Error(`Tab never reached ${target}; focus is on ${await focused()}`);
+    };
+    expect(await popup.evaluate(() => document.activeElement?.id)).toBe('secret');
+    await popup.keyboard.type(KEYBOARD_TEXT);
+    await tabTo('BUTTON:Create link');
+    await popup.keyboard.press('Enter');
+    await popup.locator('#link').waitFor({ timeout: 60_000 });
+    const link = await popup.locator('#link').inputValue();
+    links.push(link);
+    const id = new URL(link).pathname.split('/').at(-1);
+    // "Copied" when auto-copy already put it on the clipboard, else "Copy".
+    await tabTo(/^BUTTON:Cop(y|ied)$/);
+    await popup.keyboard.press('Enter');
+    await tabTo(`BUTTON:Revoke`);
+    // The first Revoke in the list is the newest entry: the one just made.
+    expect(await popup.evaluate(() => document.activeElement?.closest('li')?.dataset.id)).toBe(id);
+    await popup.keyboard.press('Enter');
+    await expect.poll(() => popup.locator(`li[data-id="${id}"] .state`).textContent()).toBe('Revoked');
+    await popup.close();
+  });
+
   it('measures share → link on the clipboard against the local relay (reported, not asserted)', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${pageOrigin}/`);
@@ -365,11 +398,11 @@ describe('extension end to end', () => {
   });
 
   it('never sent a key, a passphrase or a plaintext from the extension browser', () => {
-    expect(links).toHaveLength(14);
+    expect(links).toHaveLength(15);
     const keys = links.map(keyOf);
     const relayRequests = recorded.filter((r) => r.url.startsWith(relay.origin));
     // The recording saw the service worker's and the popup's API calls, bodies included.
-    expect(relayRequests.filter((r) => r.postData.includes('"envelope"')).length).toBeGreaterThanOrEqual(14);
+    expect(relayRequests.filter((r) => r.postData.includes('"envelope"')).length).toBeGreaterThanOrEqual(15);
     expect(relayRequests.some((r) => r.url.endsWith('/receipt'))).toBe(true);
     expect(relayRequests.some((r) => r.headers.includes('authorization'))).toBe(true);
     for (const r of recorded) {
