@@ -81,6 +81,21 @@ describe('the reveal page', () => {
     expect(document.querySelector('p[aria-live="polite"]')?.textContent).toBe(strings.revealed.status);
   });
 
+  it('sends one Reveal however fast the button is clicked twice', async () => {
+    const relay = createFakeRelay();
+    const { link } = await relay.add({ body: 'only once' });
+    renderPage(link, relay);
+    await heading(strings.waiting.title);
+    const button = revealButton();
+    // Two clicks in one task: no re-render (which would disable the button) can happen in between.
+    button.click();
+    button.click();
+    await heading(strings.revealed.titleText);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(relay.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(document.querySelector('.secret pre')?.textContent).toBe('only once');
+  });
+
   it('shows markup in a secret as text, never as HTML', async () => {
     const relay = createFakeRelay();
     const text = '<img src=x onerror="alert(1)"><b>bold</b>';

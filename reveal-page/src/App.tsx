@@ -27,6 +27,8 @@ export function App({ env }: { env: PageEnv }) {
   const [busy, setBusy] = useState<Busy>(null);
   const [wrongCount, setWrongCount] = useState(0);
   const mainRef = useRef<HTMLElement>(null);
+  // Set synchronously, so a double click cannot send a second Reveal before the re-render disables the button.
+  const inFlight = useRef(false);
 
   const look = (parsed: ParsedLink, relay: RelayClient) => {
     setView({ kind: 'looking' });
@@ -45,13 +47,16 @@ export function App({ env }: { env: PageEnv }) {
   }, [view.kind, wrongCount]);
 
   const onReveal = async (passphrase: string) => {
-    if (!link.ok || !client || view.kind !== 'waiting' || busy) return;
+    if (!link.ok || !client || view.kind !== 'waiting' || inFlight.current) return;
+    inFlight.current = true;
     let lastPercent = -1;
     const outcome = await revealSecret(link.link, view.look, client, passphrase, (phase, fraction) => {
       const percent = Math.floor(fraction * 100);
       if (phase === 'deriving' && percent === lastPercent) return;
       lastPercent = percent;
       setBusy({ phase, progress: percent });
+    }).finally(() => {
+      inFlight.current = false;
     });
     setBusy(null);
     if ('wrongPassphrase' in outcome) {
