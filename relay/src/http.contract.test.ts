@@ -51,13 +51,20 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
 
     it('accepts a charset parameter on the JSON content type', async () => {
       const sealed = await sealRequest();
-      const answer = await call(origin, 'POST', '/api/secrets', { body: sealed.body, headers: { 'content-type': 'application/json; charset=utf-8' } });
+      const answer = await call(origin, 'POST', '/api/secrets', {
+        body: sealed.body,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+      });
       expect(answer.status).toBe(201);
     });
 
     it('answers 415 to a body that is not declared JSON', async () => {
       const sealed = await sealRequest();
-      expectError(await call(origin, 'POST', '/api/secrets', { raw: JSON.stringify(sealed.body), headers: { 'content-type': 'text/plain' } }), 415, NOT_JSON);
+      expectError(
+        await call(origin, 'POST', '/api/secrets', { raw: JSON.stringify(sealed.body), headers: { 'content-type': 'text/plain' } }),
+        415,
+        NOT_JSON,
+      );
       expectError(await call(origin, 'POST', '/api/secrets', { raw: JSON.stringify(sealed.body) }), 415, NOT_JSON);
     });
 
@@ -76,7 +83,11 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
     it('answers 400 naming unknown fields and out-of-range values', async () => {
       const { body } = await sealRequest();
       const unknown = await call(origin, 'POST', '/api/secrets', { body: { ...body, extra: 1 } });
-      expectError(unknown, 400, { error: 'invalid_request', message: MISMATCH, issues: [{ path: '', message: 'Unrecognized key: "extra"' }] });
+      expectError(unknown, 400, {
+        error: 'invalid_request',
+        message: MISMATCH,
+        issues: [{ path: '', message: 'Unrecognized key: "extra"' }],
+      });
       const ttl = await call(origin, 'POST', '/api/secrets', { body: { ...body, ttl: 59 } });
       expectError(ttl, 400, { error: 'invalid_request', message: MISMATCH, issues: [{ path: 'ttl', message: 'must be at least 60' }] });
       const long = await call(origin, 'POST', '/api/secrets', { body: { ...body, ttl: 604_801 } });
@@ -94,12 +105,16 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
       const { body, envelope } = await sealRequest();
       const bytes = decodeB64u(envelope);
       const issue = async (mutated: Uint8Array | string, extra: Record<string, unknown> = {}) => {
-        const answer = await call(origin, 'POST', '/api/secrets', { body: { ...body, envelope: typeof mutated === 'string' ? mutated : encodeB64u(mutated), ...extra } });
+        const answer = await call(origin, 'POST', '/api/secrets', {
+          body: { ...body, envelope: typeof mutated === 'string' ? mutated : encodeB64u(mutated), ...extra },
+        });
         expect(answer.status, answer.text).toBe(400);
         expect(answer.json.error).toBe('invalid_request');
         return answer.json.issues;
       };
-      expect(await issue(Uint8Array.from([2, ...bytes.subarray(1)]))).toEqual([{ path: 'envelope', message: 'unsupported envelope version 2' }]);
+      expect(await issue(Uint8Array.from([2, ...bytes.subarray(1)]))).toEqual([
+        { path: 'envelope', message: 'unsupported envelope version 2' },
+      ]);
       expect(await issue(Uint8Array.from([1, 4, ...bytes.subarray(2)]))).toEqual([{ path: 'envelope', message: 'unknown envelope flags' }]);
       expect(await issue(bytes.subarray(0, 100))).toEqual([{ path: 'envelope', message: 'envelope too short' }]);
       expect(await issue('A')).toEqual([{ path: 'envelope', message: 'invalid base64url length' }]);
@@ -111,8 +126,12 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
       const withPass = await sealRequest({ passphrase: 'hunter2' });
       const missing = await call(origin, 'POST', '/api/secrets', { body: { ...withPass.body, passphraseVerifier: undefined } });
       expect(missing.json.issues).toEqual([{ path: 'passphraseVerifier', message: 'required: the envelope is sealed with a passphrase' }]);
-      const extra = await call(origin, 'POST', '/api/secrets', { body: { ...plain.body, passphraseVerifier: withPass.body.passphraseVerifier } });
-      expect(extra.json.issues).toEqual([{ path: 'passphraseVerifier', message: 'not allowed: the envelope is sealed without a passphrase' }]);
+      const extra = await call(origin, 'POST', '/api/secrets', {
+        body: { ...plain.body, passphraseVerifier: withPass.body.passphraseVerifier },
+      });
+      expect(extra.json.issues).toEqual([
+        { path: 'passphraseVerifier', message: 'not allowed: the envelope is sealed without a passphrase' },
+      ]);
       const costly = decodeB64u(withPass.envelope);
       costly[2] = 21; // log2n over the reader limit of 20
       const refused = await call(origin, 'POST', '/api/secrets', { body: { ...withPass.body, envelope: encodeB64u(costly) } });
@@ -151,7 +170,9 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
       ];
       for (const [path, headers] of cases) expectError(await call(origin, 'GET', path, { headers }), 404, NOT_FOUND);
       // The bearer scheme is case-insensitive.
-      expect((await call(origin, 'GET', `/api/secrets/${secret.id}`, { headers: { authorization: `bearer ${accessToken}` } })).status).toBe(200);
+      expect((await call(origin, 'GET', `/api/secrets/${secret.id}`, { headers: { authorization: `bearer ${accessToken}` } })).status).toBe(
+        200,
+      );
     });
   });
 
@@ -164,9 +185,9 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
       expect(RevealResponse.parse(first.json)).toEqual({ envelope: secret.sealed.envelope, viewsLeft: 0 });
       expectGone(await call(origin, 'POST', path, { token: secret.sealed.accessToken, body: {} }), 'read', relay.clock.now());
       expectGone(await call(origin, 'GET', `/api/secrets/${secret.id}`, { token: secret.sealed.accessToken }), 'read');
-      expect(ErrorResponse.parse((await call(origin, 'GET', `/api/secrets/${secret.id}`, { token: secret.sealed.accessToken })).json).message).toBe(
-        'This secret has already been read, and it is erased.',
-      );
+      expect(
+        ErrorResponse.parse((await call(origin, 'GET', `/api/secrets/${secret.id}`, { token: secret.sealed.accessToken })).json).message,
+      ).toBe('This secret has already been read, and it is erased.');
     });
 
     it('counts down the views of a multi-view secret', async () => {
@@ -186,9 +207,13 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
       expectError(await call(origin, 'POST', path, { token, raw: '', headers: { 'content-type': 'text/plain' } }), 415, NOT_JSON);
       expectError(await call(origin, 'POST', path, { token, raw: '{}', headers: { 'content-type': 'text/plain' } }), 415, NOT_JSON);
       expectError(await call(origin, 'POST', path, { token, raw: '{', headers: { 'content-type': 'application/json' } }), 400, BAD_JSON);
-      expect((await call(origin, 'POST', path, { token, body: { nope: true } })).json.issues).toEqual([{ path: '', message: 'Unrecognized key: "nope"' }]);
+      expect((await call(origin, 'POST', path, { token, body: { nope: true } })).json.issues).toEqual([
+        { path: '', message: 'Unrecognized key: "nope"' },
+      ]);
       expect((await call(origin, 'POST', path, { token })).json.viewsLeft).toBe(1);
-      expect((await call(origin, 'POST', path, { token, raw: '', headers: { 'content-type': 'application/json' } })).json.viewsLeft).toBe(0);
+      expect((await call(origin, 'POST', path, { token, raw: '', headers: { 'content-type': 'application/json' } })).json.viewsLeft).toBe(
+        0,
+      );
     });
 
     it('never counts a wrong access token', async () => {
@@ -197,7 +222,9 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
       for (let i = 0; i < 8; i++) {
         expectError(await call(origin, 'POST', `/api/secrets/${secret.id}/reveal`, { token: wrong.accessToken, body: {} }), 404, NOT_FOUND);
       }
-      expect((await call(origin, 'POST', `/api/secrets/${secret.id}/reveal`, { token: secret.sealed.accessToken, body: {} })).status).toBe(200);
+      expect((await call(origin, 'POST', `/api/secrets/${secret.id}/reveal`, { token: secret.sealed.accessToken, body: {} })).status).toBe(
+        200,
+      );
     });
 
     it('counts wrong passphrase tokens and burns the secret at the fifth', async () => {
@@ -217,7 +244,11 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
           attemptsLeft,
         });
       }
-      expectGone(await call(origin, 'POST', path, { token, body: { passphraseToken: other.passphraseToken } }), 'burned', relay.clock.now());
+      expectGone(
+        await call(origin, 'POST', path, { token, body: { passphraseToken: other.passphraseToken } }),
+        'burned',
+        relay.clock.now(),
+      );
       expectGone(await call(origin, 'POST', path, { token, body: { passphraseToken: secret.sealed.passphraseToken } }), 'burned');
       const receipt = await call(origin, 'GET', `/api/secrets/${secret.id}/receipt`, { token: secret.manageToken });
       expect(receipt.json.state).toBe('burned');
@@ -231,7 +262,10 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
       });
       expect(answer.json).toEqual({ envelope: secret.sealed.envelope, viewsLeft: 0 });
       const plain = await create(origin);
-      const refused = await call(origin, 'POST', `/api/secrets/${plain.id}/reveal`, { token: plain.sealed.accessToken, body: { passphraseToken: secret.sealed.passphraseToken } });
+      const refused = await call(origin, 'POST', `/api/secrets/${plain.id}/reveal`, {
+        token: plain.sealed.accessToken,
+        body: { passphraseToken: secret.sealed.passphraseToken },
+      });
       expect(refused.json.issues).toEqual([{ path: 'passphraseToken', message: 'not allowed: this secret has no passphrase' }]);
     });
   });
@@ -303,7 +337,9 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
       const answers = [
         await call(origin, 'GET', '/healthz'),
         await call(origin, 'GET', '/nope', { headers: { origin: 'https://evil.example' } }),
-        await call(origin, 'OPTIONS', '/api/secrets', { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } }),
+        await call(origin, 'OPTIONS', '/api/secrets', {
+          headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+        }),
         await call(origin, 'GET', `/api/secrets/${secret.id}`, { token: secret.sealed.accessToken }),
         await call(origin, 'POST', '/api/secrets', { raw: 'x' }),
       ];

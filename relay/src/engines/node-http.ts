@@ -36,7 +36,7 @@ function rawResponse(response: RelayResponse): string {
 export async function startNodeEngine(app: App, options: EngineOptions, logger: Logger): Promise<RunningEngine> {
   let inFlight = 0;
   const server = http.createServer({
-    headersTimeout: options.headersTimeoutMs,
+    headersTimeout: Math.min(options.headersTimeoutMs, options.requestTimeoutMs),
     requestTimeout: options.requestTimeoutMs,
     keepAliveTimeout: options.keepAliveTimeoutMs,
     connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),

@@ -30,7 +30,11 @@ export interface TestRelay {
   close(remove?: boolean): Promise<void>;
 }
 
-export async function startTestRelay(engine: Engine, env: Record<string, string> = {}, reuse?: { dir: string; startMs?: number }): Promise<TestRelay> {
+export async function startTestRelay(
+  engine: Engine,
+  env: Record<string, string> = {},
+  reuse?: { dir: string; startMs?: number },
+): Promise<TestRelay> {
   const dir = reuse?.dir ?? mkdtempSync(join(tmpdir(), 'psst-http-'));
   const dbPath = join(dir, 'psst.db');
   const { config } = loadConfig({
@@ -70,7 +74,9 @@ export interface SealedRequest {
   passphraseToken?: string;
 }
 
-export async function sealRequest(options: { text?: string; passphrase?: string; ttl?: number; views?: number } = {}): Promise<SealedRequest> {
+export async function sealRequest(
+  options: { text?: string; passphrase?: string; ttl?: number; views?: number } = {},
+): Promise<SealedRequest> {
   const sealed = await sealSecret({
     meta: { type: 'text' },
     body: options.text ?? 'the launch code is 0000',
@@ -98,7 +104,12 @@ export interface Answer {
   json: any;
 }
 
-export async function call(origin: string, method: string, path: string, init: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+export async function call(
+  origin: string,
+  method: string,
+  path: string,
+  init: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   let body: string | undefined = init.raw;
