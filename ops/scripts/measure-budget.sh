@@ -51,7 +51,7 @@ NODE_PID=$!; PIDS="$PIDS $NODE_PID"
 
 wait_http() {
 	i=0
-	until curl -fsS -o /dev/null "$1"; do
+	until curl -fs -o /dev/null "$1"; do
 		i=$((i + 1)); [ $i -lt 100 ] || { echo "no answer from $1" >&2; cat "$WORK"/*.log >&2; exit 1; }
 		sleep 0.2
 	done
