@@ -39,7 +39,7 @@ afterAll(async () => {
 interface Opened {
   page: Page;
   /** Every request the page made, in order. */
-  requests: { method: string; url: string }[];
+  requests: { method: string; url: string; referer: string | undefined }[];
   /** Console errors and CSP violations. */
   problems: string[];
   apiCalls(): string[];
@@ -50,7 +50,7 @@ async function open(link: string, viewport = { width: 1280, height: 900 }): Prom
   await page.setViewportSize(viewport);
   const requests: Opened['requests'] = [];
   const problems: string[] = [];
-  page.on('request', (r) => requests.push({ method: r.method(), url: r.url() }));
+  page.on('request', (r) => requests.push({ method: r.method(), url: r.url(), referer: r.headers().referer }));
   page.on('console', (m) => {
     // Chromium logs every 4xx API answer (403 wrong passphrase, 410 gone…) as a failed resource: expected here.
     if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
@@ -70,10 +70,11 @@ const heading = (page: Page, name: string) => page.getByRole('heading', { level:
 
 /** The checks every page load must pass: own origin only, no secret material in any URL, no CSP violation. */
 function expectCleanRequests(opened: Opened, secrets: string[]) {
-  for (const { url } of opened.requests) {
+  for (const { url, referer } of opened.requests) {
     if (url.startsWith('blob:') || url.startsWith('data:')) continue;
     expect(new URL(url).origin, url).toBe(relay.origin);
     expect(url, url).not.toContain('#');
+    expect(referer ?? '', `Referer of ${url}`).toBe(''); // no-referrer: not even the origin
     for (const s of secrets) expect(url).not.toContain(s);
   }
   expect(opened.problems).toEqual([]);
