@@ -285,6 +285,22 @@ describe('extension end to end', () => {
     await popup.close();
   });
 
+  it('checks the relay from the options page against /healthz and saves it', async () => {
+    const options = await browser.context.newPage();
+    await options.setViewportSize({ width: 800, height: 640 });
+    await options.goto(`chrome-extension://${extensionId}/options.html`);
+    const input = options.locator('#relay');
+    await expect.poll(() => input.inputValue()).toBe(relay.origin);
+    await input.fill(`${relay.origin}/`);
+    await options.getByRole('button', { name: 'Save and check' }).click();
+    await expect.poll(() => options.getByRole('status').first().textContent()).toBe(`Saved. The relay at ${relay.origin} answers.`);
+    expect(await worker.evaluate(async () => (await chrome.storage.local.get('relayUrl')).relayUrl)).toBe(relay.origin);
+    await options.screenshot({ path: join(artifacts, 'options-light.png') });
+    await options.emulateMedia({ colorScheme: 'dark' });
+    await options.screenshot({ path: join(artifacts, 'options-dark.png') });
+    await options.close();
+  });
+
   it('measures share → link on the clipboard against the local relay (reported, not asserted)', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${pageOrigin}/`);
