@@ -3,6 +3,7 @@
 // nesting, invalid UTF-8, truncated bodies). Every answer is a 4xx with a JSON
 // error body, never a 5xx and never a hang, and afterwards the relay still
 // serves normal requests with its memory near where it started.
+import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { ErrorResponse } from '@psst/protocol/api';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSecret,
   ENGINES,
+  type Engine,
   killAllRelays,
   look,
   makeTempDir,
@@ -23,8 +25,8 @@ import {
   type TempDir,
 } from './support.js';
 
-const RUNS = 150;
-const RAW_RUNS = 60;
+const RUNS = 300;
+const RAW_RUNS = 100;
 const TIMEOUT_MS = 5_000;
 const LEAK_BOUND = 64 * 1024 * 1024;
 
@@ -130,6 +132,12 @@ const extraHeaders = fc.dictionary(
   { maxKeys: 4 },
 );
 
+const HYPER_EXPRESS_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'CONNECT'];
+const UNROUTED_METHODS: Record<Engine, (method: string) => boolean> = {
+  'hyper-express': (method) => !HYPER_EXPRESS_METHODS.includes(method),
+  node: (method) => method === 'CONNECT',
+};
+
 /** The check every fuzzed answer must pass. */
 function expectClientError(reply: Reply, what: string): void {
   expect(reply.status, `${what} → ${reply.status} ${reply.text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
@@ -209,6 +217,45 @@ const invalidUtf8 = fc.constantFrom(
   Buffer.from([0x00]),
 );
 
+/** POSTs a body for real (in 16 KiB writes), with a Content-Length or chunked. */
+function postBig(port: number, path: string, body: Buffer, chunked: boolean): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${'A'.repeat(43)}` };
+    if (chunked) headers['transfer-encoding'] = 'chunked';
+    else headers['content-length'] = String(body.length);
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers, agent: false, timeout: TIMEOUT_MS }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer to POST ${path} within ${TIMEOUT_MS} ms`)));
+    req.on('error', reject);
+    let at = 0;
+    const writeMore = () => {
+      while (at < body.length) {
+        const ok = req.write(body.subarray(at, at + 16_384));
+        at += 16_384;
+        if (!ok) {
+          req.once('drain', writeMore);
+          return;
+        }
+      }
+      req.end();
+    };
+    writeMore();
+  });
+}
+
 describe.each(ENGINES)('fuzzed requests (%s)', (engine) => {
   let tmp: TempDir;
   let relay: SpawnedRelay;
@@ -240,9 +287,22 @@ describe.each(ENGINES)('fuzzed requests (%s)', (engine) => {
         const headers: Record<string, string> = { ...extra };
         if (ct !== undefined) headers['content-type'] = ct;
         if (auth !== undefined) headers.authorization = auth;
-        // A body on every method the client allows one with.
-        const sendBody = b !== undefined && m !== 'HEAD' && m !== 'GET' ? b : undefined;
-        const reply = await request(relay.origin, p, { method: m, headers, body: sendBody, timeoutMs: TIMEOUT_MS });
+        // Bodies go with the methods that take one. An unknown method is refused by node's HTTP parser
+        // before the body is read, and closing a socket with unread bytes resets it, answer included.
+        let sendBody = b !== undefined && ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].includes(m) ? b : undefined;
+        // Only create takes big bodies; elsewhere a body over 4 KiB is a 413 with the connection closed
+        // on unread bytes (see the oversized-body test), so keep those small here.
+        if (sendBody !== undefined && !(m === 'POST' && p === '/api/secrets') && sendBody.length > 4000) sendBody = sendBody.slice(0, 4000);
+        let reply: Reply;
+        try {
+          reply = await request(relay.origin, p, { method: m, headers, body: sendBody, timeoutMs: TIMEOUT_MS });
+        } catch (error) {
+          // A method the engine's HTTP layer does not route (uWebSockets.js: anything beyond hyper-express's list;
+          // node: CONNECT) is refused by closing the connection before the relay sees it. Not a hang, not a 5xx.
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'ECONNRESET' && UNROUTED_METHODS[engine](m)) return;
+          throw error;
+        }
         expectClientError(reply, `${m} ${p}`);
       }),
       { numRuns: RUNS, endOnFailure: true },
@@ -301,8 +361,32 @@ describe.each(ENGINES)('fuzzed requests (%s)', (engine) => {
     for (const length of [2 * 1024 * 1024, 10 ** 15]) {
       const head = `POST /api/secrets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`;
       const answer = await rawExchange(port, Buffer.concat([Buffer.from(head), Buffer.from('{"envelope":"')]), false);
+      // uWebSockets.js drops a connection whose Content-Length it cannot parse (10^15) before the relay sees it.
+      if (length > 2 ** 32 && engine === 'hyper-express' && answer.status === null) continue;
       expect(answer.status, answer.headers).toBe(413);
       expect(JSON.parse(answer.body)).toMatchObject({ error: 'payload_too_large' });
+    }
+  });
+
+  it('survives oversized bodies that are really sent (a small route, a chunked create) and keeps serving', async () => {
+    const cases: { path: string; body: Buffer; chunked: boolean }[] = [
+      { path: '/api/secrets/AAAAAAAAAAAAAAAAAAAAAA/reveal', body: Buffer.alloc(64 * 1024, '['), chunked: false },
+      { path: '/nowhere', body: Buffer.alloc(120 * 1024, '{'), chunked: false },
+      { path: '/api/secrets', body: Buffer.alloc(2 * 1024 * 1024, 'A'), chunked: true },
+    ];
+    for (const c of cases) {
+      let status: number | string;
+      try {
+        const reply = await postBig(port, c.path, c.body, c.chunked);
+        status = reply.status;
+        expect(reply.json, reply.text.slice(0, 200)).toMatchObject({ error: 'payload_too_large' });
+      } catch (error) {
+        // The 413 may be lost to a reset when the relay closes on unread bytes; the relay must live on.
+        status = (error as NodeJS.ErrnoException).code ?? String(error);
+      }
+      expect([413, 'ECONNRESET', 'EPIPE'], `${c.path} (${c.body.length} bytes${c.chunked ? ', chunked' : ''})`).toContain(status);
+      expect(relay.child.exitCode, `the relay died on ${c.path}:\n${relay.logs().slice(-1500)}`).toBeNull();
+      expect((await request(relay.origin, '/healthz')).status).toBe(200);
     }
   });
 

@@ -44,6 +44,8 @@ function openSlow(port: number, kind: string, first: string, drip: string | unde
     client.closedByServer = true;
     clearInterval(timer);
   });
+  // Read whatever the relay answers (a 408), so its close is seen.
+  socket.resume();
   socket.write(first);
   // One byte every 200 ms: alive, but far too slow to finish.
   let at = 0;

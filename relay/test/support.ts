@@ -155,13 +155,14 @@ export interface RequestOptions {
 
 /** One HTTP request with a hard timeout; rejects on a connection error or when no complete response arrives in time. */
 export function request(origin: string, path: string, options: RequestOptions = {}): Promise<Reply> {
-  const url = new URL(path, origin);
+  // The path goes out as given (a URL object would read '//x' as a host).
+  const url = new URL(origin);
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
         host: url.hostname,
         port: url.port,
-        path: url.pathname + url.search,
+        path,
         method: options.method ?? 'GET',
         headers: options.headers,
         agent: options.agent ?? false,
