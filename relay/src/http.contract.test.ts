@@ -216,6 +216,16 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
       );
     });
 
+    it('answers 413 to a reveal body over its small limit', async () => {
+      const secret = await create(origin);
+      const answer = await call(origin, 'POST', `/api/secrets/${secret.id}/reveal`, {
+        token: secret.sealed.accessToken,
+        body: { passphraseToken: 'A'.repeat(5000) },
+      });
+      expectError(answer, 413, TOO_LARGE);
+      expect((await call(origin, 'GET', `/api/secrets/${secret.id}`, { token: secret.sealed.accessToken })).json.viewsLeft).toBe(1);
+    });
+
     it('never counts a wrong access token', async () => {
       const secret = await create(origin);
       const wrong = await sealRequest();

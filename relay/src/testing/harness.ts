@@ -49,7 +49,12 @@ export async function startTestRelay(
   });
   const logs: string[] = [];
   let nowMs = reuse?.startMs ?? Date.now();
-  const clock = { now: () => nowMs, advance: (ms: number) => void (nowMs += ms) };
+  const clock = {
+    now: () => nowMs,
+    advance(ms: number) {
+      nowMs += ms;
+    },
+  };
   const server = await startRelayServer({ config, logger: createLogger(config.logLevel, (line) => logs.push(line)), now: clock.now });
   return {
     origin: `http://127.0.0.1:${server.port}`,
@@ -101,6 +106,7 @@ export interface Answer {
   status: number;
   headers: Headers;
   text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests inspect answers loosely, after checking them with the protocol's schemas
   json: any;
 }
 

@@ -1,0 +1,74 @@
+// The built relay as a process (relay/dist/main.js, via test-support): the
+// `listening` line, a clean exit on SIGTERM, secrets that survive a restart,
+// and a configuration error that names the variable.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestSecret, startRelay } from '../../test-support/relay.js';
+import { ENGINES } from './testing/harness.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function look(origin: string, id: string, token: string) {
+  const response = await fetch(`${origin}/api/secrets/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, json: (await response.json()) as { viewsLeft?: number; reason?: string } };
+}
+
+describe.each(ENGINES)('the relay process (%s)', (engine) => {
+  it('keeps unexpired secrets across a SIGTERM and a restart, and exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'psst-restart-'));
+    dirs.push(dir);
+    const env = { PSST_DB_PATH: join(dir, 'psst.db') };
+    const first = await startRelay({ engine, env });
+    const kept = await createTestSecret(first.origin, { views: 2 });
+    const read = await createTestSecret(first.origin);
+    const reveal = (origin: string, id: string, token: string) =>
+      fetch(`${origin}/api/secrets/${id}/reveal`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+    expect((await reveal(first.origin, kept.id, kept.accessToken)).status).toBe(200);
+    expect((await reveal(first.origin, read.id, read.accessToken)).status).toBe(200);
+    const listening = JSON.parse(
+      first
+        .logs()
+        .split('\n')
+        .find((line) => line.includes('"listening"')) ?? '{}',
+    );
+    expect(listening).toMatchObject({ level: 'info', event: 'listening', engine, host: '127.0.0.1', metricsHost: '127.0.0.1' });
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(first.logs()).toContain('"event":"stopped"');
+
+    const second = await startRelay({ engine, env });
+    try {
+      expect(await look(second.origin, kept.id, kept.accessToken)).toEqual({
+        status: 200,
+        json: { expiresAt: kept.expiresAt, viewsLeft: 1, kdf: null },
+      });
+      expect((await look(second.origin, read.id, read.accessToken)).json.reason).toBe('read');
+      expect((await reveal(second.origin, read.id, read.accessToken)).status).toBe(410);
+      for (const value of [kept.id, read.id, kept.accessToken, kept.manageToken]) expect(first.logs() + second.logs()).not.toContain(value);
+    } finally {
+      expect(await second.stop('SIGINT')).toBe(0);
+    }
+  });
+});
+
+describe('configuration errors', () => {
+  it('exit 1 with a message that names the variable', async () => {
+    await expect(startRelay({ env: { PSST_PORT: 'eighty' } })).rejects.toThrow(
+      /exited \(1\)[\s\S]*PSST_PORT must be a whole number from 0 to 65535 \(got "eighty"\)/,
+    );
+    await expect(startRelay({ env: { PSST_HTTP_ENGINE: 'apache' } })).rejects.toThrow(
+      /PSST_HTTP_ENGINE must be auto, hyper-express or node/,
+    );
+    await expect(startRelay({ env: { PSST_TRUSTED_PROXIES: '10.0.0.0/33' } })).rejects.toThrow(
+      /PSST_TRUSTED_PROXIES must be a comma-separated list of CIDRs/,
+    );
+  });
+});
