@@ -5,6 +5,7 @@ describe('strings', () => {
   const now = new Date('2026-11-26T10:00:00Z');
   it('describes times relative to now', () => {
     expect(formatRelative(new Date('2026-11-26T10:00:30Z'), now)).toBe('in less than a minute');
+    expect(formatRelative(new Date('2026-11-26T09:59:59.6Z'), now)).toBe('less than a minute ago');
     expect(formatRelative(new Date('2026-11-26T10:45:00Z'), now)).toBe('in 45 minutes');
     expect(formatRelative(new Date('2026-11-26T13:00:00Z'), now)).toBe('in 3 hours');
     expect(formatRelative(new Date('2026-12-03T10:00:00Z'), now)).toBe('in 7 days');

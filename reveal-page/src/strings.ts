@@ -13,7 +13,7 @@ export function formatRelative(target: Date, now: Date = new Date()): string {
   const sign = Math.sign(seconds);
   const minutes = Math.round(Math.abs(seconds) / 60);
   const hours = Math.round(Math.abs(seconds) / 3600);
-  if (Math.abs(seconds) < 60) return sign >= 0 ? 'in less than a minute' : 'less than a minute ago';
+  if (Math.abs(seconds) < 60) return target < now ? 'less than a minute ago' : 'in less than a minute';
   const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
   // Rounded before choosing the unit, so 59.7 minutes reads "in 1 hour", not "in 60 minutes".
   if (minutes < 60) return rtf.format(sign * minutes, 'minute');

@@ -149,6 +149,7 @@ describe('the reveal page in Chromium, served by the relay', () => {
     // A reload has no key any more: the page says it was revealed here, and asks nothing of the relay.
     await page.reload();
     await heading(page, strings.revealedHere.title);
+    expect(await page.getByText('You revealed it in this tab less than a minute ago').isVisible()).toBe(true);
     await screenshots(page, 'revealed-here');
     expect(opened.apiCalls()).toHaveLength(2);
 
