@@ -4,9 +4,12 @@
 # checkout under /opt/psst/releases/<rev> with /opt/psst/current pointing at
 # it, the OpenRC services (relay, Caddy, node exporter, Alloy) and logrotate.
 # Run as root from a checkout of the repository:
-#   sh ops/alpine/install.sh            install or upgrade, then (re)start
+#   PSST_SITE_ADDRESS=psst.example.org PSST_CADDY_EDGE=edge-cloudflare.caddy \
+#     sh ops/alpine/install.sh          first install (the two variables go
+#                                       into /etc/conf.d/psst-caddy)
+#   sh ops/alpine/install.sh            upgrade, then restart
 #   sh ops/alpine/install.sh --rollback point current at the previous release
-# Configuration files under /etc are written once and never overwritten.
+# Configuration files under /etc/conf.d are written once, never overwritten.
 set -eu
 
 PREFIX=/opt/psst
@@ -20,9 +23,14 @@ die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 [ -f /etc/alpine-release ] || die "this script is for Alpine Linux (OpenRC, apk)"
 
 restart_services() {
-	for svc in psst psst-node-exporter psst-caddy; do
+	for svc in psst psst-node-exporter; do
 		rc-service "$svc" restart
 	done
+	if grep -q '^export PSST_SITE_ADDRESS=psst.example.com$' /etc/conf.d/psst-caddy; then
+		say "Caddy not started: set PSST_SITE_ADDRESS in /etc/conf.d/psst-caddy, then: rc-service psst-caddy start"
+	else
+		rc-service psst-caddy restart
+	fi
 	if grep -q '^export GRAFANA_CLOUD_API_KEY=replace-me' /etc/conf.d/alloy 2>/dev/null; then
 		say "Alloy not started: put the Grafana Cloud credentials in /etc/conf.d/alloy, then: rc-service alloy start"
 	elif [ -x "$(command -v alloy || true)" ]; then
@@ -47,7 +55,7 @@ say "Packages"
 # ships Node 22 as `nodejs`). The build tools compile better-sqlite3 for musl
 # when no prebuilt binary matches, and are removed again afterwards.
 apk add --no-cache nodejs npm caddy prometheus-node-exporter logrotate
-apk add --no-cache --virtual .psst-build python3 make g++ nodejs-dev git
+apk add --no-cache --virtual .psst-build python3 make g++ nodejs-dev git tar
 if ! command -v alloy >/dev/null 2>&1; then
 	# Alloy is packaged in Alpine's community repository on recent releases.
 	apk add --no-cache alloy 2>/dev/null || say "Alloy is not in this Alpine release's repositories: install its binary as /usr/bin/alloy (see ops/README.md)"
@@ -74,19 +82,7 @@ if [ -f "$release/relay/dist/main.js" ] && [ -f "$release/reveal-page/dist/index
 	say "Release $rev is already built"
 else
 	rm -rf "$release.tmp"
-	mkdir -p "$release.tmp"
-	# The sources only: the release installs its own dependencies for musl.
-	(cd "$SRC" && tar --exclude=./node_modules --exclude='./*/node_modules' --exclude=./.git --exclude='./*/dist' -cf - .) | tar -xf - -C "$release.tmp"
-	(
-		cd "$release.tmp"
-		export npm_config_nodedir=/usr CI=true
-		pnpm install --frozen-lockfile
-		pnpm --filter @psst/protocol run build
-		pnpm --filter @psst/relay run build
-		pnpm --filter @psst/reveal-page run build
-		# Drop the build-only dependencies (TypeScript, Vite, test tools).
-		pnpm install --frozen-lockfile --prod
-	)
+	sh "$OPS/alpine/build-release.sh" "$SRC" "$release.tmp"
 	mv "$release.tmp" "$release"
 fi
 apk del --quiet .psst-build
@@ -96,7 +92,19 @@ install_once() { # mode src dst
 	[ -e "$3" ] || install -D -m "$1" "$2" "$3"
 }
 install_once 0644 "$OPS/alpine/conf.d/psst" /etc/conf.d/psst
-install_once 0644 "$OPS/alpine/conf.d/psst-caddy" /etc/conf.d/psst-caddy
+if [ ! -e /etc/conf.d/psst-caddy ]; then
+	install -D -m 0644 "$OPS/alpine/conf.d/psst-caddy" /etc/conf.d/psst-caddy
+	# First install: take the site address and edge from the environment.
+	case "${PSST_SITE_ADDRESS:-}" in
+		'' | *[!A-Za-z0-9.:/-]*) ;;
+		*) sed -i "s|^export PSST_SITE_ADDRESS=.*|export PSST_SITE_ADDRESS=$PSST_SITE_ADDRESS|" /etc/conf.d/psst-caddy ;;
+	esac
+	case "${PSST_CADDY_EDGE:-}" in
+		edge-direct.caddy | edge-cloudflare.caddy) sed -i "s|^export PSST_CADDY_EDGE=.*|export PSST_CADDY_EDGE=$PSST_CADDY_EDGE|" /etc/conf.d/psst-caddy ;;
+		'') ;;
+		*) die "PSST_CADDY_EDGE must be edge-direct.caddy or edge-cloudflare.caddy" ;;
+	esac
+fi
 install_once 0644 "$OPS/alpine/conf.d/psst-node-exporter" /etc/conf.d/psst-node-exporter
 install_once 0600 "$OPS/alpine/conf.d/alloy" /etc/conf.d/alloy
 # Ours, replaced on every upgrade (changes belong in /etc/conf.d):

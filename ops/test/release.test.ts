@@ -1,0 +1,79 @@
+// The release install.sh puts under /opt/psst/releases/<rev>: built here by
+// the same build-release.sh (Debian instead of Alpine, same commands), then
+// started the way the OpenRC service starts it.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opsDir, repoDir, run, waitFor } from './support/tools';
+
+const scratch = mkdtempSync(join(tmpdir(), 'psst-ops-release-'));
+const release = join(scratch, 'release');
+let buildOutput = '';
+
+beforeAll(async () => {
+  // pnpm install in a copy of the sources: serialised with the workspace's other pnpm runs.
+  const result = await run('flock', ['/tmp/psst-pnpm.lock', 'sh', join(opsDir, 'alpine/build-release.sh'), repoDir, release], {
+    timeoutMs: 240_000,
+  });
+  buildOutput = result.stdout + result.stderr;
+  if (result.code !== 0) throw new Error(`build-release.sh failed (${result.code}):\n${buildOutput.slice(-5000)}`);
+}, 300_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('a release built by build-release.sh', () => {
+  it('has the paths the OpenRC service and the Caddyfile use', () => {
+    expect(existsSync(join(release, 'relay/dist/main.js'))).toBe(true);
+    expect(existsSync(join(release, 'reveal-page/dist/index.html'))).toBe(true);
+    const openrc = readFileSync(join(opsDir, 'alpine/openrc/psst'), 'utf8');
+    expect(openrc).toContain('command_args="/opt/psst/current/relay/dist/main.js"');
+    const caddyConf = readFileSync(join(opsDir, 'alpine/conf.d/psst-caddy'), 'utf8');
+    expect(caddyConf).toContain('PSST_WEBROOT=/opt/psst/current/reveal-page/dist');
+  });
+
+  it('carries production dependencies only', () => {
+    for (const dep of ['better-sqlite3', 'prom-client', 'zod', '@psst/protocol']) {
+      expect(existsSync(join(release, 'relay/node_modules', dep)), dep).toBe(true);
+    }
+    for (const dev of ['typescript', 'vitest', 'autocannon']) expect(existsSync(join(release, 'relay/node_modules', dev)), dev).toBe(false);
+  });
+
+  it('starts with node:http, as on Alpine, and answers', async () => {
+    const child = spawn(process.execPath, [join(release, 'relay/dist/main.js')], {
+      cwd: scratch,
+      env: {
+        ...process.env,
+        PSST_HTTP_ENGINE: 'node',
+        PSST_PORT: '0',
+        PSST_METRICS_PORT: '0',
+        PSST_DB_PATH: join(scratch, 'psst.db'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    try {
+      const listening = await waitFor('the listening line', async () => {
+        const line = out.split('\n').find((l) => l.includes('"listening"'));
+        return line ? (JSON.parse(line) as { port: number; engine: string }) : undefined;
+      });
+      expect(listening.engine).toBe('node');
+      const res = await fetch(`http://127.0.0.1:${listening.port}/healthz`);
+      expect(res.status).toBe(200);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+    expect(out).toContain('"listening"');
+  });
+});
