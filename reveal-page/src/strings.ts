@@ -194,7 +194,8 @@ export function statusFor(view: View, busy: { phase: 'deriving' | 'revealing' } 
   if (busy) return busy.phase === 'deriving' ? strings.waiting.derivingStatus : strings.waiting.revealing;
   if (view.kind === 'looking') return strings.looking.status;
   if (view.kind === 'waiting') {
-    if (view.attemptsLeft !== undefined) return strings.waiting.wrongPassphrase(view.attemptsLeft);
+    // The inline error (role="alert") speaks for itself; saying it twice would be noise.
+    if (view.attemptsLeft !== undefined) return '';
     return strings.waiting.status(view.look.viewsLeft, view.look.kdf !== null);
   }
   if (view.kind === 'revealed') return strings.revealed.status;
