@@ -43,7 +43,10 @@ export function createSecretRequestSchema(limits: ApiLimits) {
   });
 }
 
-export const CreateSecretRequest = /* @__PURE__ */ createSecretRequestSchema({ maxTtlSeconds: DEFAULT_MAX_TTL_SECONDS, maxViews: DEFAULT_MAX_VIEWS });
+export const CreateSecretRequest = /* @__PURE__ */ createSecretRequestSchema({
+  maxTtlSeconds: DEFAULT_MAX_TTL_SECONDS,
+  maxViews: DEFAULT_MAX_VIEWS,
+});
 export type CreateSecretRequest = z.input<typeof CreateSecretRequest>;
 
 export const CreateSecretResponse = /* @__PURE__ */ z.object({ id: SecretId, manageToken: B64u32, expiresAt: timestamp });
