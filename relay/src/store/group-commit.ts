@@ -173,9 +173,11 @@ export function createGroupCommitter<S>(
     if (timer !== undefined) clearTimeout(timer);
     immediate = undefined;
     timer = undefined;
-    while (queue.length > 0) {
-      const batch = queue.slice(0, maxBatch);
-      queue = queue.slice(batch.length);
+    // Nothing can enqueue while this runs (it is synchronous): take the whole queue.
+    const pending = queue;
+    queue = [];
+    for (let start = 0; start < pending.length; start += maxBatch) {
+      const batch = pending.slice(start, start + maxBatch);
       try {
         runBatch(batch);
       } catch (error) {

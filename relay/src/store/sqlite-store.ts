@@ -63,7 +63,6 @@ export function openStore(options: StoreOptions): Store {
     options.observer,
   );
   const ping = db.prepare('SELECT 1').pluck();
-  const vacuum = db.prepare(`PRAGMA incremental_vacuum(${VACUUM_PAGES_PER_SWEEP})`);
   // Set when SQLite reports the disk (or max_page_count) full; cleared once a write shows room again.
   let diskFull = false;
   let closed = false;
@@ -118,7 +117,8 @@ export function openStore(options: StoreOptions): Store {
         name: 'sweep',
         apply: () => {
           const result = ops.sweep(now);
-          vacuum.run();
+          // Each step of this pragma frees one page and yields a row: db.pragma steps through all of them.
+          db.pragma(`incremental_vacuum(${VACUUM_PAGES_PER_SWEEP})`);
           if (result.expired + result.purged > 0) diskFull = false;
           return result;
         },
