@@ -1,0 +1,86 @@
+// How the client address reaches the relay through Caddy (the relay's rate
+// limits are per client): with edge-direct.caddy a client-sent
+// X-Forwarded-For is ignored; with edge-cloudflare.caddy CF-Connecting-IP is
+// believed from Cloudflare's ranges only. The upstream is a real listener that
+// echoes the X-Forwarded-For it receives.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Daemon, freePort, opsDir, requireTool, startDaemon, waitForHttp } from './support/tools';
+
+const scratch = mkdtempSync(join(tmpdir(), 'psst-ops-edge-'));
+let upstream: Server;
+let upstreamPort = 0;
+const daemons: Daemon[] = [];
+
+beforeAll(async () => {
+  upstream = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ xff: req.headers['x-forwarded-for'] ?? null }));
+  });
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+  const address = upstream.address();
+  upstreamPort = typeof address === 'object' && address ? address.port : 0;
+  // A copy of the Caddy folder in which "Cloudflare" is loopback, to see the
+  // trusted path on this machine.
+  const copy = join(scratch, 'cf-loopback');
+  mkdirSync(copy, { recursive: true });
+  for (const f of ['Caddyfile', 'edge-direct.caddy', 'edge-cloudflare.caddy']) copyFileSync(join(opsDir, 'caddy', f), join(copy, f));
+  const snippet = join(copy, 'edge-cloudflare.caddy');
+  const text = readFileSync(snippet, 'utf8');
+  const replaced = text.replace(/@not_cloudflare not remote_ip [^\n]+/, '@not_cloudflare not remote_ip 127.0.0.0/8');
+  expect(replaced).not.toBe(text);
+  writeFileSync(snippet, replaced);
+});
+
+afterAll(async () => {
+  await Promise.all(daemons.map((d) => d.stop()));
+  await new Promise((r) => upstream.close(r));
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function startCaddy(caddyDir: string, edgeFile: string) {
+  const [port, admin] = await Promise.all([freePort(), freePort()]);
+  const daemon = startDaemon('caddy', requireTool('caddy'), ['run', '--config', join(caddyDir, 'Caddyfile'), '--adapter', 'caddyfile'], {
+    cwd: scratch,
+    env: {
+      ...process.env,
+      PSST_SITE_ADDRESS: `http://127.0.0.1:${port}`,
+      PSST_RELAY_UPSTREAM: `127.0.0.1:${upstreamPort}`,
+      PSST_WEBROOT: scratch,
+      PSST_CADDY_ADMIN: `127.0.0.1:${admin}`,
+      PSST_CADDY_ACCESS_LOG: join(scratch, `access-${port}.log`),
+      PSST_CADDY_EDGE: edgeFile,
+      XDG_DATA_HOME: scratch,
+      XDG_CONFIG_HOME: scratch,
+    },
+  });
+  daemons.push(daemon);
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${origin}/healthz`, daemon);
+  return origin;
+}
+
+async function forwardedFor(origin: string, headers: Record<string, string>) {
+  const res = await fetch(`${origin}/api/secrets`, { headers });
+  return ((await res.json()) as { xff: string | null }).xff;
+}
+
+describe('the client address the relay sees', () => {
+  it('is the TCP peer with edge-direct.caddy, whatever X-Forwarded-For the client sends', async () => {
+    const origin = await startCaddy(join(opsDir, 'caddy'), 'edge-direct.caddy');
+    expect(await forwardedFor(origin, { 'x-forwarded-for': '203.0.113.9', 'cf-connecting-ip': '203.0.113.7' })).toBe('127.0.0.1');
+  });
+
+  it('is not a forged CF-Connecting-IP from outside Cloudflare', async () => {
+    const origin = await startCaddy(join(opsDir, 'caddy'), 'edge-cloudflare.caddy');
+    expect(await forwardedFor(origin, { 'x-forwarded-for': '203.0.113.9', 'cf-connecting-ip': '203.0.113.7' })).toBe('127.0.0.1');
+  });
+
+  it("is Cloudflare's CF-Connecting-IP from Cloudflare's ranges", async () => {
+    const origin = await startCaddy(join(scratch, 'cf-loopback'), 'edge-cloudflare.caddy');
+    expect(await forwardedFor(origin, { 'x-forwarded-for': '203.0.113.9', 'cf-connecting-ip': '2001:db8::7' })).toBe('2001:db8::7');
+  });
+});
