@@ -21,7 +21,10 @@ const b64u = /* @__PURE__ */ z.string().check(z.regex(/^[A-Za-z0-9_-]*$/, 'must 
 /** b64u of exactly 32 bytes: 43 characters, the last one carrying 2 zero bits. */
 export const B64u32 = /* @__PURE__ */ z.string().check(z.regex(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/, 'must be base64url of 32 bytes'));
 export const SecretId = /* @__PURE__ */ z.string().check(z.regex(/^[A-Za-z0-9_-]{21}[AQgw]$/, 'must be a 22-character secret id'));
-const timestamp = /* @__PURE__ */ z.iso.datetime({ offset: false });
+/** ISO 8601 UTC, as the relay writes it (Date.prototype.toISOString). */
+const timestamp = /* @__PURE__ */ z
+  .string()
+  .check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/, 'must be an ISO 8601 UTC time'));
 const int = (min: number, max?: number) =>
   max === undefined
     ? z.int().check(z.minimum(min, `must be at least ${min}`))
