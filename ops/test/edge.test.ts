@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Daemon, freePort, opsDir, requireTool, startDaemon, waitForHttp } from './support/tools';
+import { type Daemon, freePort, opsDir, requireTool, startDaemon, waitFor, waitForHttp } from './support/tools';
 
 const scratch = mkdtempSync(join(tmpdir(), 'psst-ops-edge-'));
 let upstream: Server;
@@ -41,7 +41,7 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-async function startCaddy(caddyDir: string, edgeFile: string) {
+async function startCaddy(caddyDir: string, edgeFile: string, extraEnv: Record<string, string> = {}) {
   const [port, admin] = await Promise.all([freePort(), freePort()]);
   const daemon = startDaemon('caddy', requireTool('caddy'), ['run', '--config', join(caddyDir, 'Caddyfile'), '--adapter', 'caddyfile'], {
     cwd: scratch,
@@ -55,12 +55,13 @@ async function startCaddy(caddyDir: string, edgeFile: string) {
       PSST_CADDY_EDGE: edgeFile,
       XDG_DATA_HOME: scratch,
       XDG_CONFIG_HOME: scratch,
+      ...extraEnv,
     },
   });
   daemons.push(daemon);
   const origin = `http://127.0.0.1:${port}`;
   await waitForHttp(`${origin}/healthz`, daemon);
-  return origin;
+  return { origin, admin: `http://127.0.0.1:${admin}` };
 }
 
 async function forwardedFor(origin: string, headers: Record<string, string>) {
@@ -70,17 +71,46 @@ async function forwardedFor(origin: string, headers: Record<string, string>) {
 
 describe('the client address the relay sees', () => {
   it('is the TCP peer with edge-direct.caddy, whatever X-Forwarded-For the client sends', async () => {
-    const origin = await startCaddy(join(opsDir, 'caddy'), 'edge-direct.caddy');
+    const { origin } = await startCaddy(join(opsDir, 'caddy'), 'edge-direct.caddy');
     expect(await forwardedFor(origin, { 'x-forwarded-for': '203.0.113.9', 'cf-connecting-ip': '203.0.113.7' })).toBe('127.0.0.1');
   });
 
   it('is not a forged CF-Connecting-IP from outside Cloudflare', async () => {
-    const origin = await startCaddy(join(opsDir, 'caddy'), 'edge-cloudflare.caddy');
+    const { origin } = await startCaddy(join(opsDir, 'caddy'), 'edge-cloudflare.caddy');
     expect(await forwardedFor(origin, { 'x-forwarded-for': '203.0.113.9', 'cf-connecting-ip': '203.0.113.7' })).toBe('127.0.0.1');
   });
 
   it("is Cloudflare's CF-Connecting-IP from Cloudflare's ranges", async () => {
-    const origin = await startCaddy(join(scratch, 'cf-loopback'), 'edge-cloudflare.caddy');
+    const { origin } = await startCaddy(join(scratch, 'cf-loopback'), 'edge-cloudflare.caddy');
     expect(await forwardedFor(origin, { 'x-forwarded-for': '203.0.113.9', 'cf-connecting-ip': '2001:db8::7' })).toBe('2001:db8::7');
+  });
+});
+
+describe('the upstream health check', () => {
+  it('marks a relay that stops answering unhealthy, and Caddy answers 503 JSON meanwhile', async () => {
+    // A relay stand-in of its own, so that stopping it leaves the other tests alone.
+    const relay = createServer((_req, res) => res.end('{"status":"ok"}'));
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const address = relay.address();
+    const relayPort = typeof address === 'object' && address ? address.port : 0;
+    const saved = upstreamPort;
+    upstreamPort = relayPort;
+    const { origin, admin } = await startCaddy(join(opsDir, 'caddy'), 'edge-direct.caddy', { PSST_EDGE_HEALTH_INTERVAL: '500ms' });
+    upstreamPort = saved;
+    const healthy = async () => {
+      const text = await (await fetch(`${admin}/metrics`)).text();
+      return /^caddy_reverse_proxy_upstreams_healthy\{upstream="127\.0\.0\.1:\d+"\} (\d)/m.exec(text)?.[1];
+    };
+    expect(await waitFor('a healthy upstream', async () => ((await healthy()) === '1' ? true : undefined))).toBe(true);
+    relay.closeAllConnections();
+    await new Promise((r) => relay.close(r));
+    // The health checker takes the relay out at once: 503, not a 502 after a failed dial.
+    const res = await waitFor('Caddy to answer 503', async () => {
+      const r = await fetch(`${origin}/api/secrets/x`);
+      return r.status === 503 ? r : undefined;
+    });
+    // Caddy 2.6 refreshes the gauge on its own 10-second tick.
+    expect(await waitFor('the upstream gauge at 0', async () => ((await healthy()) === '0' ? true : undefined), 25_000)).toBe(true);
+    expect(((await res.json()) as { error: string }).error).toBe('internal');
   });
 });
