@@ -4,7 +4,7 @@
 //   node bench/run.mjs            full run (3 runs per measurement, ~15 min)
 //   node bench/run.mjs --quick    CI smoke run (< 2 min; numbers not judged)
 //   options: --runs N  --seconds S  --connections 1,8,32  --engines node  --modes full-group
-//            --parts http,store,relay  --no-paced
+//            --parts http,store,relay  --no-paced  --node-options "--max-semi-space-size=2" (flags for the relay's node)
 //
 // Cores: the relay and every server-side ceiling run pinned to core 1, the load
 // generator (wrk, one thread) and this script to core 0. The machine is shared:
@@ -76,12 +76,14 @@ function parseArgs(argv) {
     modes: list('--modes', quick ? ['full-group', 'full-1', 'normal-1'] : Object.keys(MODES)),
     paced: !quick && !argv.includes('--no-paced'),
     parts: list('--parts', ['http', 'store', 'relay']),
+    nodeOptions: value('--node-options')?.split(' ').filter(Boolean) ?? [],
   };
 }
 
 const opts = parseArgs(process.argv.slice(2));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const log = (...args) => process.stderr.write(`${args.join(' ')}\n`);
+const t0 = Date.now();
+const log = (...args) => process.stderr.write(`[${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s] ${args.join(' ')}\n`);
 
 function requireBuilt() {
   const needed = [...(opts.parts.includes('relay') ? [mainJs] : []), ...(opts.parts.includes('store') ? [storeJs] : [])];
@@ -179,7 +181,7 @@ async function measureHttpCeilings(work) {
       // Which generator is faster here: the same GET at 32 connections, wrk then autocannon.
       if (engine === opts.engines[0]) {
         const connections = 32;
-        const seconds = Math.max(2, opts.seconds);
+        const seconds = opts.quick ? opts.seconds : Math.max(2, opts.seconds);
         const wrk = await repeat(opts.quick ? 1 : 2, () =>
           runWrk({ core: LOAD_CORE, origin: server.origin, mode: 'ceiling-get', connections, seconds, args: { auth: work.auth } }),
         );
@@ -279,12 +281,23 @@ async function measureRelay(work, engine, mode) {
   const revealIdsFile = join(dir, 'reveal.txt');
   const env = relayEnv(engine, mode, dbPath);
   log(`relay: ${engine} ${mode}`);
-  const relay = await startServer(process.execPath, [mainJs], env, join(dir, 'relay.log'));
+  const relay = await startServer(process.execPath, [...opts.nodeOptions, mainJs], env, join(dir, 'relay.log'));
   const common = { group: 'relay', engine, mode };
   const memory = { ...common, churned: 0 };
   try {
     await sleep(1000);
-    memory.idleRssBytes = readProc(relay.child.pid).rssBytes;
+    const idle = readProc(relay.child.pid);
+    memory.idleRssBytes = idle.rssBytes;
+    memory.idleAnonRssBytes = idle.anonRssBytes;
+    // Warm-up (not measured): the JIT compiles the request paths before the first measured run.
+    await runWrk({
+      core: LOAD_CORE,
+      origin: relay.origin,
+      mode: 'mixed',
+      connections: 8,
+      seconds: opts.quick ? 1 : 3,
+      args: { bodies: work.bodiesFile, auth: work.auth },
+    });
     let pool = [];
     let consumedFromFile = 0;
     const takeCreated = () => {
@@ -364,9 +377,11 @@ async function measureRelay(work, engine, mode) {
         );
         const connections = 32;
         const target = max / 2;
-        const interval = (connections * 1000) / target;
+        // Each connection waits `interval` after an answer, so it offers 1000 / (interval + latency) req/s:
+        // one unmeasured calibration run learns the latency at this load.
+        let interval = (connections * 1000) / target;
         if (scenario === 'reveal') {
-          const needed = Math.ceil(target * opts.seconds * 1.2) + connections;
+          const needed = Math.ceil(target * (opts.seconds * opts.runs + 1) * 1.3) + connections * (opts.runs + 1);
           if (pool.length < needed) {
             await runWrk({
               core: LOAD_CORE,
@@ -380,13 +395,29 @@ async function measureRelay(work, engine, mode) {
           }
           writeFileSync(revealIdsFile, `${pool.join('\n')}\n`);
         }
+        const pacedArgs = () => (scenario === 'create' ? { ...createArgs, interval } : { ids: revealIdsFile, auth: work.auth, interval });
+        const calibration = await runWrk({
+          core: LOAD_CORE,
+          origin: relay.origin,
+          mode: scenario,
+          connections,
+          seconds: 1,
+          paced: true,
+          args: pacedArgs(),
+        });
+        if (scenario === 'reveal') {
+          pool = pool.slice(Math.min(pool.length, calibration.requests + connections));
+          writeFileSync(revealIdsFile, `${pool.join('\n')}\n`);
+        }
+        const latencyMs = (connections * 1000) / calibration.rps - interval;
+        interval = Math.max(0, (connections * 1000) / target - latencyMs);
         const runs = await repeat(opts.runs, async () => {
           const r = await relayRun(relay, {
             mode: scenario,
             connections,
             seconds: opts.seconds,
             paced: true,
-            args: scenario === 'create' ? { ...createArgs, interval } : { ids: revealIdsFile, auth: work.auth, interval },
+            args: pacedArgs(),
           });
           if (scenario === 'reveal') {
             pool = pool.slice(Math.min(pool.length, r.requests + connections));
@@ -400,7 +431,9 @@ async function measureRelay(work, engine, mode) {
     const proc = readProc(relay.child.pid);
     memory.peakRssBytes = proc.peakRssBytes;
     await sleep(1500);
-    memory.afterLoadRssBytes = readProc(relay.child.pid).rssBytes;
+    const after = readProc(relay.child.pid);
+    memory.afterLoadRssBytes = after.rssBytes;
+    memory.afterLoadAnonRssBytes = after.anonRssBytes;
     memory.dbBytesLive = fileSize(dbPath) + fileSize(`${dbPath}-wal`);
     memory.unrevealedLeft = pool.length;
   } catch (error) {

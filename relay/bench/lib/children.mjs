@@ -139,5 +139,6 @@ export function readProc(pid) {
   const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { cpuSeconds, rssBytes: kib('VmRSS') * 1024, peakRssBytes: kib('VmHWM') * 1024 };
+  // RssAnon is the process's own memory; the rest of VmRSS is mapped files (node itself, libnode, ICU data), shared and reclaimable.
+  return { cpuSeconds, rssBytes: kib('VmRSS') * 1024, anonRssBytes: kib('RssAnon') * 1024, peakRssBytes: kib('VmHWM') * 1024 };
 }
