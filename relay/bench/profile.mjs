@@ -67,34 +67,43 @@ const sealed = await sealPool({ count: 64 });
 const bodies = join(dir, 'bodies.jsonl');
 writeFileSync(bodies, `${sealed.bodies.join('\n')}\n`);
 const profDir = join(dir, 'prof');
+const mainJs = join(process.env.PSST_BENCH_DIST ?? join(relayDir, 'dist'), 'main.js');
 const nodeArgs = [
   '--cpu-prof',
   `--cpu-prof-dir=${profDir}`,
   ...(heap ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : []),
-  process.env.PSST_BENCH_DIST ? join(process.env.PSST_BENCH_DIST, 'main.js') : join(relayDir, 'dist/main.js'),
+  mainJs,
 ];
-const relay = spawnPinned(1, process.execPath, nodeArgs, {
-  cwd: relayDir,
-  logFile: join(dir, 'relay.log'),
-  env: {
-    PSST_PORT: '0',
-    PSST_METRICS_PORT: '0',
-    PSST_DB_PATH: join(dir, 'psst.db'),
-    PSST_HTTP_ENGINE: engine,
-    PSST_RATE_LIMIT_CREATE: '0',
-    PSST_RATE_LIMIT_READ: '0',
-    PSST_MAX_ACTIVE_SECRETS: '10000000',
-    PSST_MAX_STORE_BYTES: String(64 * 1024 ** 3),
-    ...MODES[mode],
-  },
-});
+const env = {
+  PSST_PORT: '0',
+  PSST_METRICS_PORT: '0',
+  PSST_DB_PATH: join(dir, 'psst.db'),
+  PSST_HTTP_ENGINE: engine,
+  PSST_RATE_LIMIT_CREATE: '0',
+  PSST_RATE_LIMIT_READ: '0',
+  PSST_MAX_ACTIVE_SECRETS: '10000000',
+  PSST_MAX_STORE_BYTES: String(64 * 1024 ** 3),
+  ...MODES[mode],
+};
+const ids = join(dir, 'ids.txt');
+if (scenario === 'reveal' || scenario === 'look') {
+  // The secrets to read are created by an unprofiled relay on the same database.
+  const filler = spawnPinned(1, process.execPath, [mainJs], { cwd: relayDir, logFile: join(dir, 'filler.log'), env });
+  const at = await waitForListening(filler);
+  await runWrk({
+    core: 0,
+    origin: `http://127.0.0.1:${at.port}`,
+    connections: 32,
+    mode: 'create',
+    seconds: Math.max(3, seconds),
+    args: { bodies, out: ids, auth: sealed.accessToken },
+  });
+  await stopChild(filler, 20_000);
+}
+const relay = spawnPinned(1, process.execPath, nodeArgs, { cwd: relayDir, logFile: join(dir, 'relay.log'), env });
 const listening = await waitForListening(relay);
 const origin = `http://127.0.0.1:${listening.port ?? listening.address?.port}`;
-const ids = join(dir, 'ids.txt');
 const common = { core: 0, origin, connections, seconds };
-if (scenario === 'reveal' || scenario === 'look') {
-  await runWrk({ ...common, mode: 'create', seconds: Math.max(2, seconds), args: { bodies, out: ids, auth: sealed.accessToken } });
-}
 const result = await runWrk({
   ...common,
   mode: scenario,
