@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   });
 
   const relay = await startRelayServer({ config, logger });
-  logger.info('listening', {
+  logger.lifecycle('listening', {
     engine: relay.engine,
     host: config.host,
     port: relay.port,
@@ -46,10 +46,10 @@ async function main(): Promise<void> {
       return;
     }
     stopping = true;
-    logger.info('shutting_down', { signal });
+    logger.lifecycle('shutting_down', { signal });
     relay.close().then(
       () => {
-        logger.info('stopped', { signal });
+        logger.lifecycle('stopped', { signal });
         process.exit(0);
       },
       (error: unknown) => {
