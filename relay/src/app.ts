@@ -21,7 +21,8 @@ export interface AppDeps extends RouteDeps {
 export interface App {
   /** The most body bytes the adapter may read for this request; beyond it, it passes BODY_TOO_LARGE. */
   bodyLimit(method: string, path: string): number;
-  handle(req: RelayRequest): Promise<RelayResponse>;
+  /** Synchronous when no write is needed (every refusal, look, receipt): adapters can answer in the same tick. */
+  handle(req: RelayRequest): RelayResponse | Promise<RelayResponse>;
   /** The answer to a request that did not arrive in time (slow headers or body), logged like any other. */
   timedOut(method?: string): RelayResponse;
   /** The answer to bytes that are not valid HTTP. */
@@ -84,7 +85,7 @@ export function createApp(deps: AppDeps): App {
     return { status: 200, headers, body: file.body };
   }
 
-  async function dispatch(req: RelayRequest, setRoute: (template: string) => void): Promise<RelayResponse> {
+  function dispatch(req: RelayRequest, setRoute: (template: string) => void): RelayResponse | Promise<RelayResponse> {
     const match = matchRoute(req.path);
     if (match) {
       setRoute(match.route.template);
@@ -98,7 +99,7 @@ export function createApp(deps: AppDeps): App {
         metrics.rejected('payload_too_large');
         throw payloadTooLarge();
       }
-      return await endpoint.handler({ req, params: match.params, now: deps.now() }, deps);
+      return endpoint.handler({ req, params: match.params, now: deps.now() }, deps);
     }
     const page = deps.staticSite ? serveStatic(req, deps.staticSite, setRoute) : null;
     if (page) return page;
@@ -125,19 +126,23 @@ export function createApp(deps: AppDeps): App {
     bodyLimit(method, path) {
       return method === 'POST' && path === '/api/secrets' ? createLimit : SMALL_BODY_LIMIT;
     },
-    async handle(req) {
+    handle(req) {
       const started = performance.now();
       let route = 'unmatched';
-      let response: RelayResponse;
+      const done = (response: RelayResponse) => {
+        if (req.body === BODY_TOO_LARGE) response.close = true;
+        return finish(req.method, route, response, started);
+      };
+      const failed = (error: unknown) => done(errorResponse(error, logger));
+      let result: RelayResponse | Promise<RelayResponse>;
       try {
-        response = await dispatch(req, (template) => {
+        result = dispatch(req, (template) => {
           route = template;
         });
       } catch (error) {
-        response = errorResponse(error, logger);
+        return failed(error);
       }
-      if (req.body === BODY_TOO_LARGE) response.close = true;
-      return finish(req.method, route, response, started);
+      return result instanceof Promise ? result.then(done, failed) : done(result);
     },
     timedOut(method = 'OTHER') {
       const response = json(408, { error: 'invalid_request', message: 'The request took too long to arrive.' });

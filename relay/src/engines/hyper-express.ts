@@ -5,9 +5,16 @@
 // rest is never read. uWS has its own idle timeout (10 s without traffic);
 // a timer per request cuts bodies that trickle in slower than that allows.
 //
-// Two hooks reach into hyper-express 6.18 (pinned exactly): an instance-level
-// `_body_parser_enforce_limit` to learn when a chunked body passes the limit,
-// and `received = true` so that a 413 can be sent before the body was read.
+// Answers that need no write are sent synchronously, inside the uWS callback
+// that completed the request: uWS closes a connection when the bytes after a
+// request are not valid HTTP (or on a half-close), and an answer still waiting
+// for a microtask would be lost with it.
+//
+// Three hooks reach into hyper-express 6.18 (pinned exactly): an
+// instance-level `_body_parser_enforce_limit` to learn when a body passes the
+// limit, its buffering body parser driven with our own collector (so the last
+// chunk arrives synchronously, not through a promise), and `received = true`
+// so that a 413 can be sent before the body was read.
 import { createRequire } from 'node:module';
 import type { Request, Response } from 'hyper-express';
 import type { App } from '../app.js';
@@ -20,9 +27,14 @@ interface BodyInternals {
   received: boolean;
   _body_received_bytes: number;
   _body_expected_bytes: number;
+  _body_parser_mode: number;
+  _body_parser_passthrough(chunk: Uint8Array, isLast: boolean): void;
+  _body_parser_flush_buffered(): void;
   _body_parser_stop(): void;
   _body_parser_enforce_limit(response: Response): boolean;
 }
+
+type BodyOutcome = RelayRequest['body'] | 'timeout';
 
 /** Whether uWebSockets.js loads natively here; its package silently falls back to a slow JS imitation otherwise. */
 export function probeUws(): { ok: true } | { ok: false; reason: string } {
@@ -61,53 +73,98 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
     res.send(body ?? undefined, response.close === true);
   }
 
-  function readBody(req: Request, limit: number): Promise<RelayRequest['body'] | 'timeout'> {
+  /** Calls `onBody` exactly once: synchronously when there is no body or it is refused at once, else from the last chunk's callback. */
+  function collectBody(req: Request, limit: number, onBody: (body: BodyOutcome) => void): void {
     const internals = req as unknown as BodyInternals;
     const declared = req.headers['content-length'];
     const chunked = /chunked/i.test(req.headers['transfer-encoding'] ?? '');
-    if (declared !== undefined && Number(declared) > limit) return Promise.resolve(BODY_TOO_LARGE);
-    if (!chunked && !(Number(declared) > 0)) return Promise.resolve(new Uint8Array(0));
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve('timeout'), options.requestTimeoutMs);
-      const finish = (body: RelayRequest['body'] | 'timeout') => {
-        clearTimeout(timer);
-        resolve(body);
-      };
-      internals._body_parser_enforce_limit = () => {
-        if (Math.max(internals._body_received_bytes, internals._body_expected_bytes) <= limit) return false;
-        internals._body_parser_stop();
-        finish(BODY_TOO_LARGE);
-        return true;
-      };
-      req.buffer().then(
-        (buffer) => finish(buffer),
-        () => finish('timeout'),
-      );
-    });
+    if (declared !== undefined && Number(declared) > limit) {
+      onBody(BODY_TOO_LARGE);
+      return;
+    }
+    if (!chunked && !(Number(declared) > 0)) {
+      onBody(new Uint8Array(0));
+      return;
+    }
+    let settled = false;
+    const finish = (body: BodyOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      onBody(body);
+    };
+    const timer = setTimeout(() => finish('timeout'), options.requestTimeoutMs);
+    internals._body_parser_enforce_limit = () => {
+      if (Math.max(internals._body_received_bytes, internals._body_expected_bytes) <= limit) return false;
+      internals._body_parser_stop();
+      finish(BODY_TOO_LARGE);
+      return true;
+    };
+    // Chunks are copied: uWS reuses the memory behind them once the callback returns.
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    internals._body_parser_passthrough = (chunk, isLast) => {
+      if (chunk.byteLength) {
+        chunks.push(chunk.slice());
+        size += chunk.byteLength;
+      }
+      if (!isLast) return;
+      const body = new Uint8Array(size);
+      let offset = 0;
+      for (const part of chunks) {
+        body.set(part, offset);
+        offset += part.byteLength;
+      }
+      finish(body);
+    };
+    internals._body_parser_mode = 1;
+    internals._body_parser_flush_buffered();
   }
 
   server.any('/*', (req: Request, res: Response) => {
     inFlight++;
-    const method = req.method.toUpperCase();
-    const path = req.path;
-    // uWS frees the request's native parts when this callback returns: read everything now.
-    const peerAddress = req.ip;
-    const headers: Record<string, string | undefined> = { ...req.headers };
-    readBody(req, app.bodyLimit(method, path))
-      .then(async (body) => {
-        if (body === 'timeout') {
-          send(req, res, app.timedOut(method));
-          return;
-        }
-        send(req, res, await app.handle({ method, path, headers, peerAddress, body }));
-      })
-      .catch((error: unknown) => {
-        logger.error('adapter_error', { engine: 'hyper-express', error: error instanceof Error ? error.name : 'unknown' });
-        if (!res.completed) res.close();
-      })
-      .finally(() => {
+    let counted = true;
+    const release = () => {
+      if (counted) {
+        counted = false;
         inFlight--;
+      }
+    };
+    const failed = (error: unknown) => {
+      logger.error('adapter_error', { engine: 'hyper-express', error: error instanceof Error ? error.name : 'unknown' });
+      if (!res.completed) res.close();
+      release();
+    };
+    try {
+      const method = req.method.toUpperCase();
+      const path = req.path;
+      // uWS frees the request's native parts when this callback returns: read everything now.
+      const peerAddress = req.ip;
+      const headers: Record<string, string | undefined> = { ...req.headers };
+      collectBody(req, app.bodyLimit(method, path), (body) => {
+        try {
+          if (body === 'timeout') {
+            send(req, res, app.timedOut(method));
+            release();
+            return;
+          }
+          const result = app.handle({ method, path, headers, peerAddress, body });
+          if (result instanceof Promise) {
+            result.then((response) => {
+              send(req, res, response);
+              release();
+            }, failed);
+          } else {
+            send(req, res, result);
+            release();
+          }
+        } catch (error) {
+          failed(error);
+        }
       });
+    } catch (error) {
+      failed(error);
+    }
   });
   server.set_error_handler((_req: Request, res: Response, error: Error) => {
     logger.error('adapter_error', { engine: 'hyper-express', error: error.name });

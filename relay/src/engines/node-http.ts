@@ -62,13 +62,17 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
     const respond = (body: RelayRequest['body']) => {
       const headers: Record<string, string | undefined> = {};
       for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      app.handle({ method, path, headers, peerAddress: req.socket.remoteAddress ?? '', body }).then(
-        (response) => send(res, response),
-        (error: unknown) => {
-          logger.error('adapter_error', { engine: 'node', error: error instanceof Error ? error.name : 'unknown' });
-          res.destroy();
-        },
-      );
+      const failed = (error: unknown) => {
+        logger.error('adapter_error', { engine: 'node', error: error instanceof Error ? error.name : 'unknown' });
+        res.destroy();
+      };
+      try {
+        const result = app.handle({ method, path, headers, peerAddress: req.socket.remoteAddress ?? '', body });
+        if (result instanceof Promise) result.then((response) => send(res, response), failed);
+        else send(res, result);
+      } catch (error) {
+        failed(error);
+      }
     };
 
     const declared = req.headers['content-length'] === undefined ? 0 : Number(req.headers['content-length']);

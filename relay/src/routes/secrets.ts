@@ -8,7 +8,8 @@ import { parseEnvelopeHeader } from '@psst/protocol/envelope';
 import { EncodingError, EnvelopeError } from '@psst/protocol/errors';
 import { ID_BYTES, TOKEN_BYTES } from '@psst/protocol/limits';
 import { HttpError } from '../http-error.js';
-import type { SecretRecord } from '../store/types.js';
+import type { RelayResponse } from '../http-types.js';
+import type { NewSecret, SecretRecord } from '../store/types.js';
 import { gone, json, notFound, payloadTooLarge, type RouteContext, type RouteDeps, readJsonBody, validate } from './context.js';
 import { readBearer, sha256, tokenMatches } from './tokens.js';
 
@@ -22,8 +23,9 @@ function invalid(deps: RouteDeps, path: string, message: string): HttpError {
   return new HttpError(400, 'invalid_request', 'The request does not match the API.', { issues: [{ path, message }] });
 }
 
-export async function createSecret(ctx: RouteContext, deps: RouteDeps) {
-  const { config, store, metrics } = deps;
+/** Validation happens synchronously (bad input is answered in the same tick); only the insert waits for the disk. */
+export function createSecret(ctx: RouteContext, deps: RouteDeps) {
+  const { config, metrics } = deps;
   if (!config.createEnabled) {
     metrics.rejected('creation_disabled');
     throw new HttpError(503, 'creation_disabled', 'This relay does not accept new secrets right now; existing links keep working.');
@@ -51,25 +53,27 @@ export async function createSecret(ctx: RouteContext, deps: RouteDeps) {
       header.kdf ? 'required: the envelope is sealed with a passphrase' : 'not allowed: the envelope is sealed without a passphrase',
     );
   }
+  return insertSecret(deps, {
+    envelope,
+    accessVerifier: decodeB64u(body.accessVerifier),
+    passphraseVerifier: body.passphraseVerifier === undefined ? null : decodeB64u(body.passphraseVerifier),
+    kdf: header.kdf,
+    views: body.views,
+    createdAt: ctx.now,
+    expiresAt: ctx.now + body.ttl * 1000,
+  });
+}
+
+async function insertSecret(deps: RouteDeps, secret: Omit<NewSecret, 'id' | 'manageVerifier'>): Promise<RelayResponse> {
+  const { store, metrics } = deps;
   const manageToken = randomBytes(TOKEN_BYTES);
-  const createdAt = ctx.now;
-  const expiresAt = createdAt + body.ttl * 1000;
+  const manageVerifier = sha256(manageToken);
   for (let attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
     const id = encodeB64u(randomBytes(ID_BYTES));
-    const result = await store.create({
-      id,
-      envelope,
-      accessVerifier: decodeB64u(body.accessVerifier),
-      passphraseVerifier: body.passphraseVerifier === undefined ? null : decodeB64u(body.passphraseVerifier),
-      manageVerifier: sha256(manageToken),
-      kdf: header.kdf,
-      views: body.views,
-      createdAt,
-      expiresAt,
-    });
+    const result = await store.create({ ...secret, id, manageVerifier });
     if (result.kind === 'created') {
       metrics.created();
-      return json(201, { id, manageToken: encodeB64u(manageToken), expiresAt: iso(expiresAt) });
+      return json(201, { id, manageToken: encodeB64u(manageToken), expiresAt: iso(secret.expiresAt) });
     }
     if (result.kind === 'storage_full') {
       metrics.rejected('storage_full');
@@ -103,36 +107,44 @@ export function lookSecret(ctx: RouteContext, deps: RouteDeps) {
   return json(200, body);
 }
 
-export async function revealSecret(ctx: RouteContext, deps: RouteDeps) {
-  const { store, metrics } = deps;
+/** Every check is synchronous; only the writes (a counted wrong passphrase, the reveal itself) wait for the disk. */
+export function revealSecret(ctx: RouteContext, deps: RouteDeps): RelayResponse | Promise<RelayResponse> {
+  const { metrics } = deps;
   const record = authorize(ctx, deps, 'access');
   // An empty body stands for {} (a POST without a body is common); any body must be JSON.
   const body = validate(RevealRequest, readJsonBody(ctx.req, metrics, true) ?? {}, metrics);
   goneUnlessActive(record);
   if (record.passphraseVerifier) {
     if (body.passphraseToken === undefined) throw invalid(deps, 'passphraseToken', 'required: this secret is protected by a passphrase');
-    if (!tokenMatches(decodeB64u(body.passphraseToken), record.passphraseVerifier)) {
-      metrics.rejected('wrong_passphrase');
-      const result = await store.recordWrongPassphrase(record.id, ctx.now);
-      switch (result.kind) {
-        case 'counted':
-          throw new HttpError(403, 'wrong_passphrase', 'The passphrase is wrong.', { attemptsLeft: result.attemptsLeft });
-        case 'burned':
-          metrics.burned();
-          throw gone('burned', result.at);
-        case 'gone':
-          throw gone(result.reason, result.at);
-        case 'not_found':
-          throw notFound();
-      }
-    }
+    if (!tokenMatches(decodeB64u(body.passphraseToken), record.passphraseVerifier)) return countWrongPassphrase(ctx, deps, record);
   } else if (body.passphraseToken !== undefined) {
     throw invalid(deps, 'passphraseToken', 'not allowed: this secret has no passphrase');
   }
-  const result = await store.reveal(record.id, ctx.now);
+  return hand(ctx, deps, record);
+}
+
+async function countWrongPassphrase(ctx: RouteContext, deps: RouteDeps, record: SecretRecord): Promise<never> {
+  deps.metrics.rejected('wrong_passphrase');
+  const result = await deps.store.recordWrongPassphrase(record.id, ctx.now);
+  switch (result.kind) {
+    case 'counted':
+      throw new HttpError(403, 'wrong_passphrase', 'The passphrase is wrong.', { attemptsLeft: result.attemptsLeft });
+    case 'burned':
+      deps.metrics.burned();
+      throw gone('burned', result.at);
+    case 'gone':
+      throw gone(result.reason, result.at);
+    case 'not_found':
+      throw notFound();
+  }
+}
+
+/** The view is counted (and the envelope erased when it was the last) before the envelope is answered. */
+async function hand(ctx: RouteContext, deps: RouteDeps, record: SecretRecord): Promise<RelayResponse> {
+  const result = await deps.store.reveal(record.id, ctx.now);
   switch (result.kind) {
     case 'revealed':
-      metrics.revealed((ctx.now - record.createdAt) / 1000);
+      deps.metrics.revealed((ctx.now - record.createdAt) / 1000);
       return json(200, { envelope: encodeB64u(result.envelope), viewsLeft: result.viewsLeft });
     case 'gone':
       throw gone(result.reason, result.at);
@@ -141,8 +153,12 @@ export async function revealSecret(ctx: RouteContext, deps: RouteDeps) {
   }
 }
 
-export async function deleteSecret(ctx: RouteContext, deps: RouteDeps) {
+export function deleteSecret(ctx: RouteContext, deps: RouteDeps): Promise<RelayResponse> {
   const record = authorize(ctx, deps, 'manage');
+  return eraseSecret(ctx, deps, record);
+}
+
+async function eraseSecret(ctx: RouteContext, deps: RouteDeps, record: SecretRecord): Promise<RelayResponse> {
   const result = await deps.store.delete(record.id, ctx.now);
   // PROTOCOL.md: 204 when the envelope was erased, 404 otherwise (already read, expired, deleted or burned).
   if (result.kind !== 'deleted') throw notFound();
