@@ -59,6 +59,28 @@ describe.each(ENGINES)('the relay process (%s)', (engine) => {
   });
 });
 
+describe('engine choice', () => {
+  it('falls back to node:http with one log line when uWebSockets.js cannot run, unless hyper-express was asked for', async () => {
+    // UWS_USE_FALLBACK makes the uWebSockets.js package load its JS imitation instead of the native binary.
+    const relay = await startRelay({ env: { PSST_HTTP_ENGINE: 'auto', UWS_USE_FALLBACK: 'true' } });
+    try {
+      const lines = relay.logs().split('\n').filter(Boolean);
+      const fallback = lines.filter((line) => line.includes('engine_fallback'));
+      expect(fallback).toHaveLength(1);
+      expect(JSON.parse(fallback[0] as string)).toMatchObject({ level: 'warn', event: 'engine_fallback', engine: 'node' });
+      expect(JSON.parse(fallback[0] as string).reason).toMatch(/fallback/i);
+      for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+      expect(lines.find((line) => line.includes('"listening"'))).toContain('"engine":"node"');
+      expect((await fetch(`${relay.origin}/healthz`)).status).toBe(200);
+    } finally {
+      await relay.stop();
+    }
+    await expect(startRelay({ env: { PSST_HTTP_ENGINE: 'hyper-express', UWS_USE_FALLBACK: 'true' } })).rejects.toThrow(
+      /exited \(1\)[\s\S]*PSST_HTTP_ENGINE=hyper-express, but uWebSockets.js cannot run here/,
+    );
+  });
+});
+
 describe('configuration errors', () => {
   it('exit 1 with a message that names the variable', async () => {
     await expect(startRelay({ env: { PSST_PORT: 'eighty' } })).rejects.toThrow(

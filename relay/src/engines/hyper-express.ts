@@ -40,8 +40,9 @@ type BodyOutcome = RelayRequest['body'] | 'timeout';
 export function probeUws(): { ok: true } | { ok: false; reason: string } {
   const require = createRequire(import.meta.url);
   const warnings: string[] = [];
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
+  const { warn, log } = console;
+  // The package explains itself on the console; the relay logs JSON only, so the words go into the reason.
+  console.warn = console.log = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
   try {
     const uws = createRequire(require.resolve('hyper-express'))('uWebSockets.js') as Record<string, unknown>;
     if (typeof uws.SSLApp === 'function') return { ok: true };
@@ -51,6 +52,7 @@ export function probeUws(): { ok: true } | { ok: false; reason: string } {
     return { ok: false, reason: error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error) };
   } finally {
     console.warn = warn;
+    console.log = log;
   }
 }
 
