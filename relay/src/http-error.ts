@@ -14,7 +14,11 @@ export class HttpError extends Error {
     /** Response headers this error needs (Allow, Retry-After). */
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
+    // An HttpError is an answer, not a fault: no stack trace to capture (a flood of 404s should cost nothing extra).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
   }
 
   toBody(): ErrorResponse {

@@ -22,8 +22,22 @@ function parseV4(text: string, out: Uint8Array, offset: number): boolean {
   return true;
 }
 
-/** Parses an IPv4 or IPv6 address (zone ids dropped) into 16 bytes, or null. */
+/** Recently parsed addresses (peers repeat); cleared when full, so it stays small. */
+const parsed = new Map<string, Uint8Array | null>();
+const PARSED_MAX = 4_096;
+
+/** Parses an IPv4 or IPv6 address (zone ids dropped) into 16 bytes, or null. Callers must not modify the result. */
 export function parseIp(input: string): Uint8Array | null {
+  let result = parsed.get(input);
+  if (result === undefined) {
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    result = parseIpUncached(input);
+    parsed.set(input, result);
+  }
+  return result;
+}
+
+function parseIpUncached(input: string): Uint8Array | null {
   const text = input.trim().replace(/%.*$/, '');
   const family = isIP(text);
   const out = new Uint8Array(16);
