@@ -7,6 +7,7 @@ import { b64uDecodedLength, decodeB64u, encodeB64u } from '@psst/protocol/b64u';
 import { parseEnvelopeHeader } from '@psst/protocol/envelope';
 import { EncodingError, EnvelopeError } from '@psst/protocol/errors';
 import { ID_BYTES, TOKEN_BYTES } from '@psst/protocol/limits';
+import type { Config } from '../config.js';
 import { HttpError } from '../http-error.js';
 import type { RelayResponse } from '../http-types.js';
 import type { NewSecret, SecretRecord } from '../store/types.js';
@@ -17,6 +18,17 @@ import { readBearer, sha256, tokenMatches } from './tokens.js';
 const ID_ATTEMPTS = 3;
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The create schema under this relay's limits, built once per config (building one is costly). */
+const createSchemas = new WeakMap<Config, ReturnType<typeof createSecretRequestSchema>>();
+function createSchema(config: Config) {
+  let schema = createSchemas.get(config);
+  if (!schema) {
+    schema = createSecretRequestSchema({ maxTtlSeconds: config.maxTtlSeconds, maxViews: config.maxViews });
+    createSchemas.set(config, schema);
+  }
+  return schema;
+}
 
 function invalid(deps: RouteDeps, path: string, message: string): HttpError {
   deps.metrics.rejected('invalid_request');
@@ -30,8 +42,7 @@ export function createSecret(ctx: RouteContext, deps: RouteDeps) {
     metrics.rejected('creation_disabled');
     throw new HttpError(503, 'creation_disabled', 'This relay does not accept new secrets right now; existing links keep working.');
   }
-  const schema = createSecretRequestSchema({ maxTtlSeconds: config.maxTtlSeconds, maxViews: config.maxViews });
-  const body = validate(schema, readJsonBody(ctx.req, metrics), metrics);
+  const body = validate(createSchema(config), readJsonBody(ctx.req, metrics), metrics);
   if (b64uDecodedLength(body.envelope.length) > config.maxEnvelopeBytes) {
     metrics.rejected('payload_too_large');
     throw payloadTooLarge();
