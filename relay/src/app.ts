@@ -95,7 +95,8 @@ export function createApp(deps: AppDeps): App {
         throw new HttpError(405, 'method_not_allowed', `Use ${allow} for this address.`, {}, { allow });
       }
       rateLimit(endpoint.limit, req);
-      if (!endpoint.body && req.body === BODY_TOO_LARGE) {
+      // Before the id or the token is looked at: an oversized body is refused whatever it is sent to.
+      if (req.body === BODY_TOO_LARGE) {
         metrics.rejected('payload_too_large');
         throw payloadTooLarge();
       }

@@ -138,6 +138,26 @@ describe.each(ENGINES)('protection (%s)', (engine) => {
       expect(answer.bytesSent).toBeLessThan(2_000_000);
     });
 
+    it('answers 413 before the id or token is checked, and survives the refused body being sent in full', async () => {
+      for (const path of [`/api/secrets/${encodeB64u(new Uint8Array(16))}/reveal`, '/nowhere']) {
+        const body = '['.repeat(120 * 1024);
+        let status: number | string;
+        try {
+          status = (
+            await call(relay.origin, 'POST', path, {
+              raw: body,
+              headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.73' },
+            })
+          ).status;
+        } catch (error) {
+          // The relay closes on the unread rest; the client may see that as a reset while it still writes.
+          status = String((error as Error & { cause?: { code?: string } }).cause?.code);
+        }
+        expect([413, 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']).toContain(status);
+        expect((await call(relay.origin, 'GET', '/healthz')).status).toBe(200);
+      }
+    });
+
     it('cuts a body that trickles in slower than the request timeout', async () => {
       const head =
         'POST /api/secrets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Forwarded-For: 203.0.113.72\r\nContent-Length: 3000\r\n\r\n{';

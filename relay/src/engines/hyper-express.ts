@@ -66,8 +66,13 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
     if (res.completed) return;
     res.status(response.status);
     for (const [name, value] of Object.entries(response.headers)) res.header(name, value, true);
-    // The unread rest of the body is dropped with the connection; hyper-express would otherwise wait for it.
-    if (response.close) (req as unknown as BodyInternals).received = true;
+    if (response.close) {
+      // The unread rest of the body is dropped with the connection: hyper-express must neither wait for it
+      // nor buffer it (buffering would pause the uWS response after it is gone, which throws).
+      const internals = req as unknown as BodyInternals;
+      internals._body_parser_stop();
+      internals.received = true;
+    }
     const body =
       response.body instanceof Uint8Array
         ? Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength)

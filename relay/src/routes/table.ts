@@ -10,8 +10,6 @@ export type LimitKind = 'create' | 'read' | null;
 export interface Endpoint {
   handler: RouteHandler;
   limit: LimitKind;
-  /** Whether the handler reads a request body (others answer 413 to an oversized one). */
-  body: boolean;
 }
 
 export interface Route {
@@ -23,24 +21,24 @@ export interface Route {
 const ID = '([^/]+)';
 
 export const ROUTES: readonly Route[] = [
-  { template: '/api/secrets', pattern: /^\/api\/secrets$/, methods: { POST: { handler: createSecret, limit: 'create', body: true } } },
+  { template: '/api/secrets', pattern: /^\/api\/secrets$/, methods: { POST: { handler: createSecret, limit: 'create' } } },
   {
     template: '/api/secrets/:id',
     pattern: new RegExp(`^/api/secrets/${ID}$`),
-    methods: { GET: { handler: lookSecret, limit: 'read', body: false }, DELETE: { handler: deleteSecret, limit: 'read', body: false } },
+    methods: { GET: { handler: lookSecret, limit: 'read' }, DELETE: { handler: deleteSecret, limit: 'read' } },
   },
   {
     template: '/api/secrets/:id/reveal',
     pattern: new RegExp(`^/api/secrets/${ID}/reveal$`),
-    methods: { POST: { handler: revealSecret, limit: 'read', body: true } },
+    methods: { POST: { handler: revealSecret, limit: 'read' } },
   },
   {
     template: '/api/secrets/:id/receipt',
     pattern: new RegExp(`^/api/secrets/${ID}/receipt$`),
-    methods: { GET: { handler: getReceipt, limit: 'read', body: false } },
+    methods: { GET: { handler: getReceipt, limit: 'read' } },
   },
-  { template: '/healthz', pattern: /^\/healthz$/, methods: { GET: { handler: healthz, limit: null, body: false } } },
-  { template: '/readyz', pattern: /^\/readyz$/, methods: { GET: { handler: readyz, limit: null, body: false } } },
+  { template: '/healthz', pattern: /^\/healthz$/, methods: { GET: { handler: healthz, limit: null } } },
+  { template: '/readyz', pattern: /^\/readyz$/, methods: { GET: { handler: readyz, limit: null } } },
 ];
 
 export interface RouteMatch {
