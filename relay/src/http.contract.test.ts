@@ -1,6 +1,8 @@
 // The HTTP contract of PROTOCOL.md, pinned: every endpoint, every status and
 // every error body, on both engines, against a real listener and a real
 // SQLite file. A refactor that changes the wire fails here.
+
+import { connect } from 'node:net';
 import { CreateSecretResponse, ErrorResponse, LookResponse, ReceiptResponse, RevealResponse } from '@psst/protocol/api';
 import { decodeB64u, encodeB64u } from '@psst/protocol/b64u';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -313,6 +315,36 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
       expectGone(await call(origin, 'GET', path, { token: secret.sealed.accessToken }), 'deleted', relay.clock.now());
       expectGone(await call(origin, 'POST', `${path}/reveal`, { token: secret.sealed.accessToken, body: {} }), 'deleted');
       expect((await call(origin, 'GET', `${path}/receipt`, { token: secret.manageToken })).json.state).toBe('deleted');
+    });
+
+    it('answers 204 without a Content-Length and keeps the connection usable', async () => {
+      const secret = await create(origin);
+      const { port } = new URL(origin);
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        let text = '';
+        socket.on('connect', () => {
+          socket.write(`DELETE /api/secrets/${secret.id} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${secret.manageToken}\r\n\r\n`);
+        });
+        socket.on('data', (chunk) => {
+          text += chunk.toString('latin1');
+          if (text.startsWith('HTTP/1.1 204') && text.includes('\r\n\r\n') && !text.includes('/healthz-sent')) {
+            text += '/healthz-sent';
+            socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+          }
+          if (text.includes('{"status":"ok"}')) {
+            socket.end();
+            resolve(text);
+          }
+        });
+        socket.on('error', reject);
+        socket.on('close', () => resolve(text));
+        socket.setTimeout(5_000, () => socket.destroy(new Error('timed out')));
+      });
+      const head = raw.slice(0, raw.indexOf('\r\n\r\n')).toLowerCase();
+      expect(head.startsWith('http/1.1 204')).toBe(true);
+      expect(head).not.toContain('content-length');
+      expect(raw).toContain('{"status":"ok"}');
     });
 
     it('answers 404 to deleting a secret that was already read', async () => {

@@ -77,7 +77,20 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
       response.body instanceof Uint8Array
         ? Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength)
         : response.body;
+    if (body === undefined || body === null) patchBodilessEnd(res);
     res.send(body ?? undefined, response.close === true);
+  }
+
+  /**
+   * hyper-express ends a 204 with `endWithoutBody(undefined, close)`, which uWebSockets.js 20.30 turns into
+   * `Content-Length: 9223372036854775808` (a proxy then fails the next request on that connection). Called
+   * without a length, uWS writes no Content-Length at all, as RFC 9110 wants for 204.
+   */
+  function patchBodilessEnd(res: Response): void {
+    const raw = (res as unknown as { _raw_response: RawBodilessEnd })._raw_response;
+    const original = raw.endWithoutBody;
+    raw.endWithoutBody = (length?: number, close?: boolean) =>
+      length === undefined && !close ? original.call(raw) : original.call(raw, length ?? 0, close === true);
   }
 
   /** Calls `onBody` exactly once: synchronously when there is no body or it is refused at once, else from the last chunk's callback. */
@@ -192,4 +205,8 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
       (server.uws_instance as unknown as { close(): void }).close();
     },
   };
+}
+
+interface RawBodilessEnd {
+  endWithoutBody(length?: number, close?: boolean): unknown;
 }
