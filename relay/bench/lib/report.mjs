@@ -236,15 +236,21 @@ export function renderMarkdown(results, { modes }) {
       ),
     );
   }
-  if (results.revealPage)
+  const page = results.revealPage;
+  if (page?.files) {
     out.push(
-      '## Reveal page weight',
+      '## Reveal page weight (gzip -9)',
       '',
-      '```',
-      results.revealPage.output ?? results.revealPage.missing ?? results.revealPage.error,
-      '```',
-      '',
+      table(
+        ['file', 'bytes', 'gzip'],
+        [
+          ...page.files.map((f) => [f.file, int(f.bytes), int(f.gzipBytes)]),
+          ['**total**', int(page.totalBytes), `**${int(page.totalGzipBytes)}** (budget ${int(page.budgetBytes)})`],
+          ...(page.protocol ? [['(of which @psst/protocol)', int(page.protocol.bytes), int(page.protocol.gzipBytes)]] : []),
+        ],
+      ),
     );
+  } else if (page) out.push('## Reveal page weight', '', page.missing ?? page.error ?? JSON.stringify(page), '');
   if (results.notes.length) out.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
   return `${out.join('\n')}\n`;
 }
