@@ -4,18 +4,18 @@
 // It prints one line per scenario: design, operation, concurrency, ops/s, p50/p99 latency.
 //
 // Designs: the store as shipped (main thread) with maxBatch 1 (one fsync per
-// write), with group commit, with synchronous=NORMAL (the ceiling), and a
-// worker_threads prototype that keeps the event loop free while the worker
-// commits. Each client simulates the per-request CPU of an HTTP handler
+// write), with group commit, with synchronous=NORMAL (the ceiling), and the
+// same store run inside a worker thread, which keeps the event loop free while
+// the worker commits (needs the compiled store: pnpm --filter @psst/relay build). Each client simulates the per-request CPU of an HTTP handler
 // (a busy loop of CPU_MICROS) before each write, so the worker's advantage
 // (parsing while a commit is in flight) can show.
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { it } from 'vitest';
-import { MIGRATIONS } from './schema.js';
-import { HOUR, makeTempDir, newSecret, openTestStore, T0 } from './test-fixtures.js';
+import { HOUR, makeTempDir, newSecret, openTestStore, storeOptions, T0 } from './test-fixtures.js';
 import type { NewSecret } from './types.js';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2_000);
@@ -66,46 +66,47 @@ function mainThreadDriver(path: string, maxBatch: number, synchronous: 'FULL' | 
   };
 }
 
-/** A prototype, not the store: the write connection lives in a worker; the main thread sends it whatever queued while it was busy. */
+/**
+ * The worker_threads design, with the real store: the worker owns the store (its
+ * connection and its group committer); the main thread sends it everything that
+ * queued while it was busy, as one message, and the worker commits it as one batch.
+ * Runs the compiled store (BENCH_STORE_DIST, default relay/dist/store), so build first.
+ */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.sqlitePath);
-const db = new Database(workerData.path);
-db.pragma('journal_mode = WAL'); db.pragma('synchronous = FULL'); db.pragma('secure_delete = ON'); db.pragma('temp_store = MEMORY');
-if (db.pragma('user_version', { simple: true }) === 0) { db.exec(workerData.schema); db.pragma('user_version = 1'); }
-const insert = db.prepare("INSERT INTO secrets (id, envelope, access_verifier, manage_verifier, views_left, state, created_at, expires_at, envelope_bytes) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)");
-const select = db.prepare("SELECT state, views_left, envelope FROM secrets WHERE id = ?");
-const last = db.prepare("UPDATE secrets SET views_left = 0, read_at = ?, state = 'read', envelope = NULL, ended_at = ? WHERE id = ?");
-const view = db.prepare("UPDATE secrets SET views_left = views_left - 1, read_at = ? WHERE id = ?");
-const sp = db.prepare('SAVEPOINT op'), rel = db.prepare('RELEASE op');
-const begin = db.prepare('BEGIN IMMEDIATE'), commit = db.prepare('COMMIT');
-parentPort.on('message', (batch) => {
-  const results = [];
-  begin.run();
-  for (const op of batch) {
-    sp.run();
-    if (op.kind === 'create') {
-      const s = op.secret;
-      insert.run(s.id, s.envelope, s.accessVerifier, s.manageVerifier, s.views, s.createdAt, s.expiresAt, s.envelope.byteLength);
-      results.push({ kind: 'created' });
-    } else {
-      const row = select.get(op.id);
-      if (!row || row.state !== 'active') results.push({ kind: 'gone' });
-      else {
-        if (row.views_left <= 1) last.run(op.now, op.now, op.id); else view.run(op.now, op.id);
-        results.push({ kind: 'revealed', envelope: row.envelope });
-      }
+import(workerData.storeUrl).then(({ openStore }) => {
+  const store = openStore(workerData.options);
+  parentPort.on('message', async (message) => {
+    if (message === 'close') {
+      await store.close();
+      parentPort.postMessage('closed');
+      return;
     }
-    rel.run();
-  }
-  commit.run();
-  parentPort.postMessage(results);
+    const results = await Promise.all(message.map((op) => (op.kind === 'create' ? store.create(op.secret) : store.reveal(op.id, op.now))));
+    parentPort.postMessage(results);
+  });
+  parentPort.postMessage('ready');
 });
 `;
 
-function workerDriver(path: string, maxBatch: number): Driver {
-  const sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, sqlitePath, schema: MIGRATIONS[0] } });
+function storeDist(): string {
+  const dir = process.env.BENCH_STORE_DIST ?? new URL('../../dist/store', import.meta.url).pathname;
+  const file = join(dir, 'sqlite-store.js');
+  if (!existsSync(file)) throw new Error(`${file} is missing: run pnpm --filter @psst/relay build (or set BENCH_STORE_DIST)`);
+  return pathToFileURL(file).href;
+}
+
+async function workerDriver(path: string, maxBatch: number): Promise<Driver> {
+  const options = storeOptions(path, { groupCommit: { maxBatch, maxWaitMs: 0 } });
+  // execArgv: [] drops the test runner's 'source' export condition: the compiled store imports compiled protocol.
+  const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { storeUrl: storeDist(), options } });
+  await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  worker.on('error', (error) => {
+    throw error;
+  });
   type Pending = { op: unknown; resolve: (value: unknown) => void };
   let queue: Pending[] = [];
   let inFlight: Pending[] | undefined;
@@ -117,7 +118,8 @@ function workerDriver(path: string, maxBatch: number): Driver {
     queue = queue.slice(inFlight.length);
     worker.postMessage(inFlight.map((p) => p.op));
   }
-  worker.on('message', (results: unknown[]) => {
+  worker.on('message', (results: unknown) => {
+    if (!Array.isArray(results)) return;
     const batch = inFlight!;
     inFlight = undefined;
     batch.forEach((p, i) => {
@@ -138,12 +140,15 @@ function workerDriver(path: string, maxBatch: number): Driver {
     create: (secret) => enqueue({ kind: 'create', secret }),
     reveal: (id) => enqueue({ kind: 'reveal', id, now: T0 + 1 }),
     close: async () => {
+      const closed = new Promise((resolve) => worker.once('message', resolve));
+      worker.postMessage('close');
+      await closed;
       await worker.terminate();
     },
   };
 }
 
-const designs: Record<string, (path: string) => Driver> = {
+const designs: Record<string, (path: string) => Driver | Promise<Driver>> = {
   'main FULL maxBatch=1': (path) => mainThreadDriver(path, 1, 'FULL'),
   'main FULL group(64)': (path) => mainThreadDriver(path, 64, 'FULL'),
   'main FULL group(256)': (path) => mainThreadDriver(path, 256, 'FULL'),
@@ -156,6 +161,8 @@ function secret(): NewSecret {
 }
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+/** Substrings of design names to run (comma-separated); all by default. */
+const DESIGNS = process.env.BENCH_DESIGNS?.split(',');
 
 interface Measured {
   rate: number;
@@ -165,13 +172,13 @@ interface Measured {
 
 /** One create run and one reveal run of a design on a fresh file. */
 async function measureDesign(
-  open: (path: string) => Driver,
+  open: (path: string) => Driver | Promise<Driver>,
   concurrency: number,
   cpu: number,
 ): Promise<Record<'create' | 'reveal', Measured>> {
   const temp = makeTempDir();
   const path = join(temp.dir, 'bench.db');
-  const driver = open(path);
+  const driver = await open(path);
   try {
     const create = await drive(concurrency, cpu, () => driver.create(secret()));
     // Reveals of views=1 secrets, so every reveal also erases; seeded in large batches on a second connection.
@@ -199,7 +206,9 @@ it('measures commit rates per design', { timeout: 3_600_000 }, async () => {
       // Designs interleaved and repeated, medians reported: the machine is shared and noisy.
       const runs = new Map<string, Measured[]>();
       for (let repeat = 0; repeat < REPEATS; repeat++) {
-        for (const [name, open] of Object.entries(designs)) {
+        for (const [name, open] of Object.entries(designs).filter(
+          ([name]) => DESIGNS === undefined || DESIGNS.some((d) => name.includes(d)),
+        )) {
           const measured = await measureDesign(open, concurrency, cpu);
           for (const op of ['create', 'reveal'] as const) {
             const key = `${name}|${op}`;
