@@ -215,7 +215,7 @@ async function storeCeiling(params) {
 }
 
 async function measureStorageCeilings(work) {
-  const pool = opts.quick ? 20_000 : 60_000;
+  const pool = opts.quick ? 10_000 : 60_000;
   for (const mode of opts.modes) {
     const m = MODES[mode];
     for (const scenario of ['create', 'reveal', 'mixed', ...(mode === opts.modes[0] ? ['look'] : [])]) {
@@ -255,7 +255,7 @@ async function measureStorageCeilings(work) {
           op,
           synchronous,
           batch,
-          seconds: Math.min(opts.seconds, 1.5),
+          seconds: opts.quick ? 0.5 : Math.min(opts.seconds, 1.5),
           envelopeBytes: work.envelopeBytes,
           pool,
         }),
@@ -334,9 +334,11 @@ async function measureRelay(work, engine, mode) {
       const revealSeconds = opts.seconds;
       const reveals = await repeat(opts.runs, async () => {
         for (let attempt = 0; ; attempt++) {
-          const needed = Math.ceil(Math.max(revealRate, createRate * 3) * revealSeconds * 1.3 * (attempt + 1)) + connections;
+          // Reveals usually run faster than creates; the first guess is generous in a full run, lean in --quick.
+          const guess = Math.max(revealRate, createRate * (opts.quick ? 1.5 : 3));
+          const needed = Math.ceil(guess * revealSeconds * 1.3 * (attempt + 1)) + connections;
           if (pool.length < needed) {
-            const seconds = Math.min(20, Math.ceil((needed - pool.length) / Math.max(createRate, 500)) + 1);
+            const seconds = Math.min(20, Math.ceil((needed - pool.length) / Math.max(createRate, 500)) + (opts.quick ? 0 : 1));
             log(`  refilling the reveal pool: ${pool.length} -> ${needed} (${seconds} s of creates)`);
             await runWrk({ core: LOAD_CORE, origin: relay.origin, mode: 'create', connections: 32, seconds, args: createArgs });
             takeCreated();
