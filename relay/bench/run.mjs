@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { sealPool } from './lib/bodies.mjs';
 import { childOutput, readProc, runPinned, spawnPinned, stopChild, waitForListening } from './lib/children.mjs';
 import { runAutocannon, runWrk } from './lib/load.mjs';
+import { MODES } from './lib/modes.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { summarize } from './lib/stats.mjs';
 
@@ -29,16 +30,6 @@ const storeJs = join(distDir, 'store/sqlite-store.js');
 
 const LOAD_CORE = 0;
 const SERVER_CORE = os.cpus().length > 1 ? 1 : 0;
-
-/** Group commit bounds used for the default mode, for the relay and for its storage ceiling alike. */
-const GROUP_COMMIT = { maxBatch: 64, maxWaitMs: 0 };
-
-/** The durability modes of issue 8. */
-const MODES = {
-  'full-group': { synchronous: 'FULL', ...GROUP_COMMIT, label: 'FULL + group commit' },
-  'full-1': { synchronous: 'FULL', maxBatch: 1, maxWaitMs: 0, label: 'FULL, 1 commit/request' },
-  'normal-1': { synchronous: 'NORMAL', maxBatch: 1, maxWaitMs: 0, label: 'NORMAL, no batching (ceiling)' },
-};
 
 /** The relay's environment for one engine and durability mode (names from relay/src/config.ts). */
 function relayEnv(engine, mode, dbPath) {
