@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecryptError, EnvelopeError } from './errors.js';
-import { bucketSize } from './framing.js';
+import { bucketSize, encodeMeta } from './framing.js';
 import { decodeText, envelopeKdf, openSecret, sealSecret } from './secret.js';
 
 // A cheap scrypt for property tests; the defaults are covered by one slow case below.
@@ -39,7 +39,7 @@ describe('seal and open', () => {
         const meta = { type: 'file' as const, name: 'data.bin', mime: 'application/octet-stream' };
         const sealed = await sealSecret({ meta, body: full, kdf: FAST_KDF, ...(withPassphrase ? { passphrase: 'pw' } : {}) });
         const header = withPassphrase ? 21 : 2;
-        expect(sealed.envelope.length).toBe(header + 24 + bucketSize(4 + 4 + 56 + size) + 16);
+        expect(sealed.envelope.length).toBe(header + 24 + bucketSize(4 + 4 + encodeMeta(meta).length + size) + 16);
         const opened = await openSecret({ envelope: sealed.envelope, key: sealed.key, ...(withPassphrase ? { passphrase: 'pw' } : {}) });
         expect(opened.meta).toEqual(meta);
         expect(opened.body).toEqual(full);
