@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment and freezes the result', () => {
@@ -60,5 +62,14 @@ describe('loadConfig', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toBe('ignoring unknown variables: PSST_PROT');
     expect(warnings[1]).toMatch(/^PSST_SQLITE_SYNCHRONOUS=NORMAL: a power cut may undo recent reveals/);
+  });
+});
+
+describe('the README', () => {
+  it('lists every variable exactly once in its configuration table', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const rows = readme.split('\n').filter((line) => /^\| `PSST_[A-Z_]+`/.test(line));
+    const listed = rows.map((line) => /^\| `(PSST_[A-Z_]+)`/.exec(line)?.[1]);
+    expect(listed).toEqual([...CONFIG_VARIABLES]);
   });
 });

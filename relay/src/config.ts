@@ -116,6 +116,9 @@ const schema = z.object({
   PSST_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error').default('info'),
 });
 
+/** Every variable the relay reads, in the order of the README's configuration table. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 function parseDefaultCidrs(list: string): Cidr[] {
   return list.split(',').map((item) => parseCidr(item) as Cidr);
 }
