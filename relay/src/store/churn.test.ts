@@ -26,10 +26,11 @@ it('keeps the file bounded over 8000 create/reveal pairs with sweeps', async () 
   const sizes = await runChurn(store, path, { rounds: 20, pairsPerRound: 400 });
   console.log(`churn: file bytes after each sweep: ${sizes.join(' ')}`);
   expect(store.stats()).toEqual({ activeSecrets: 0, storedBytes: 0 });
-  // Plateaus after a few rounds; b-tree page splits may still add a page here and there.
+  // Plateaus after a few rounds; random ids may still shift the b-trees by a page or two.
+  // Unbounded growth would add a round's tombstones (400 x ~200 B) per round, 800 KB over the second half.
   const firstHalf = Math.max(...sizes.slice(0, 10));
   const secondHalf = Math.max(...sizes.slice(10));
-  expect(secondHalf).toBeLessThanOrEqual(firstHalf * 1.01);
+  expect(secondHalf).toBeLessThanOrEqual(firstHalf + 16 * 4096);
 });
 
 it('keeps tombstones compact: erasing a 1.1 KB envelope gives its pages back', async () => {
