@@ -32,7 +32,7 @@ afterAll(async () => {
   await relay?.stop();
   if (Object.keys(timings).length > 0) {
     writeFileSync(join(artifacts, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
-    console.log('click → plaintext on screen (ms):', timings);
+    console.log('click → secret on screen (ms):', timings);
   }
 });
 
