@@ -4,17 +4,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // Relative imports: test-support belongs to no package, so it reaches protocol's sources directly.
-import { CreateSecretResponse } from '../protocol/src/api.js';
+import { type CreateSecretRequest, CreateSecretResponse } from '../protocol/src/api.js';
 import { encodeB64u } from '../protocol/src/b64u.js';
 import type { SecretMeta } from '../protocol/src/framing.js';
 import type { KdfParams } from '../protocol/src/limits.js';
 import { buildLink } from '../protocol/src/link.js';
 import { sealSecret } from '../protocol/src/secret.js';
 
-export const RELAY_MAIN = fileURLToPath(new URL('../relay/dist/main.js', import.meta.url));
+/** PSST_RELAY_MAIN runs the tests against another build of the relay. */
+export const RELAY_MAIN = process.env.PSST_RELAY_MAIN ?? fileURLToPath(new URL('../relay/dist/main.js', import.meta.url));
 
 export interface RunningRelay {
   /** http://127.0.0.1:PORT */
@@ -24,8 +25,13 @@ export interface RunningRelay {
   dataDir: string;
   pid: number;
   child: ChildProcess;
-  /** Sends the signal (SIGTERM by default), waits for the exit and removes the data folder; resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code (null when killed by a signal) once the process is gone. */
+  exited: Promise<number | null>;
+  /**
+   * Sends the signal (SIGTERM by default; SIGKILL after `timeoutMs`), waits for the exit and removes the
+   * data folder unless the caller chose the database; resolves with the exit code.
+   */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
   /** Everything the relay printed so far (stdout and stderr). */
   logs(): string;
 }
@@ -34,15 +40,31 @@ export interface StartRelayOptions {
   env?: Record<string, string>;
   staticDir?: string;
   engine?: 'node' | 'hyper-express';
+  /** A database to open (and reopen after a crash); kept on stop. Default: a fresh folder, removed on stop. */
+  dbPath?: string;
 }
 
 const STARTUP_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 15_000;
+/** Logs kept per relay: long fault runs must not grow without bound. */
+const MAX_LOG_CHARS = 200_000;
 
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
+
+/** Kills every relay started here that is still running (for afterAll). */
+export async function killAllRelays(): Promise<void> {
+  const waits = [...children].map(
+    (child) =>
+      new Promise<void>((resolve) =>
+        child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+      ),
+  );
+  for (const child of children) child.kill('SIGKILL');
+  await Promise.all(waits);
+}
 
 export async function startRelay(options: StartRelayOptions = {}): Promise<RunningRelay> {
   if (!existsSync(RELAY_MAIN)) {
@@ -50,8 +72,12 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Runni
       `${RELAY_MAIN} is missing: build the relay first (pnpm build, or pnpm --filter @psst/protocol build && pnpm --filter @psst/relay build)`,
     );
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'psst-relay-'));
-  const dbPath = join(dataDir, 'psst.db');
+  const ownsData = options.dbPath === undefined;
+  const dataDir = ownsData ? mkdtempSync(join(tmpdir(), 'psst-relay-')) : dirname(options.dbPath as string);
+  const dbPath = options.dbPath ?? join(dataDir, 'psst.db');
+  const removeData = () => {
+    if (ownsData) rmSync(dataDir, { recursive: true, force: true });
+  };
   const env: Record<string, string | undefined> = {
     ...process.env,
     PSST_HOST: '127.0.0.1',
@@ -75,12 +101,11 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Runni
     }),
   );
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-MAX_LOG_CHARS);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
 
   const ports = await new Promise<{ port: number; metricsPort: number }>((resolve, reject) => {
     const timer = setTimeout(
@@ -105,7 +130,7 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Runni
       child.off('exit', onExit);
       if (error) {
         child.kill('SIGKILL');
-        rmSync(dataDir, { recursive: true, force: true });
+        removeData();
         reject(error);
       } else resolve(value as { port: number; metricsPort: number });
     }
@@ -120,15 +145,16 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Runni
     dataDir,
     pid: child.pid as number,
     child,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+    exited,
+    async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = STOP_TIMEOUT_MS) {
       let code: number | null = child.exitCode;
       if (child.exitCode === null && child.signalCode === null) {
-        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
         child.kill(signal);
         code = await exited;
         clearTimeout(timer);
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      removeData();
       return code;
     },
     logs: () => output,
@@ -141,9 +167,50 @@ export interface TestSecretOptions {
   passphrase?: string;
   /** Seconds; 3600 by default. */
   ttl?: number;
+  /** Left out of the request when not given, so the relay's default applies. */
   views?: number;
-  /** scrypt parameters for a passphrase; keep them small in tests, e.g. { log2n: 10, r: 8, p: 1 }. */
+  /** scrypt parameters for a passphrase; keep them small in tests, e.g. TEST_KDF. */
   kdf?: KdfParams;
+}
+
+/** Small scrypt parameters: tests need the passphrase path, not its cost. */
+export const TEST_KDF: KdfParams = { log2n: 10, r: 8, p: 1 };
+
+export interface SealedTestSecret {
+  /** The create body, ready to POST as JSON. */
+  body: CreateSecretRequest;
+  /** b64u of the envelope, as sent. */
+  envelope: string;
+  key: Uint8Array;
+  /** b64u(AT), for `Authorization: Bearer`. */
+  accessToken: string;
+  /** b64u(PT), present with a passphrase. */
+  passphraseToken?: string;
+}
+
+/** Seals a secret with the protocol's code and builds its create request; nothing is sent. */
+export async function sealTestSecret(options: TestSecretOptions = {}): Promise<SealedTestSecret> {
+  const meta: SecretMeta = options.file ? { type: 'file', name: options.file.name, mime: options.file.mime } : { type: 'text' };
+  const sealed = await sealSecret({
+    meta,
+    body: options.file ? options.file.bytes : (options.text ?? 'a test secret'),
+    ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+    ...(options.kdf ? { kdf: options.kdf } : {}),
+  });
+  const envelope = encodeB64u(sealed.envelope);
+  return {
+    body: {
+      envelope,
+      accessVerifier: sealed.accessVerifier,
+      ...(sealed.passphraseVerifier ? { passphraseVerifier: sealed.passphraseVerifier } : {}),
+      ttl: options.ttl ?? 3600,
+      ...(options.views !== undefined ? { views: options.views } : {}),
+    },
+    envelope,
+    key: sealed.key,
+    accessToken: encodeB64u(sealed.keys.at),
+    ...(sealed.keys.pt ? { passphraseToken: encodeB64u(sealed.keys.pt) } : {}),
+  };
 }
 
 export interface TestSecret {
@@ -160,23 +227,11 @@ export interface TestSecret {
 
 /** Seals a secret with the protocol's code and creates it on the relay at `origin`. */
 export async function createTestSecret(origin: string, options: TestSecretOptions = {}): Promise<TestSecret> {
-  const meta: SecretMeta = options.file ? { type: 'file', name: options.file.name, mime: options.file.mime } : { type: 'text' };
-  const sealed = await sealSecret({
-    meta,
-    body: options.file ? options.file.bytes : (options.text ?? 'a test secret'),
-    ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
-    ...(options.kdf ? { kdf: options.kdf } : {}),
-  });
+  const sealed = await sealTestSecret(options);
   const response = await fetch(new URL('/api/secrets', origin), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      envelope: encodeB64u(sealed.envelope),
-      accessVerifier: sealed.accessVerifier,
-      ...(sealed.passphraseVerifier ? { passphraseVerifier: sealed.passphraseVerifier } : {}),
-      ttl: options.ttl ?? 3600,
-      views: options.views ?? 1,
-    }),
+    body: JSON.stringify(sealed.body),
   });
   const text = await response.text();
   if (response.status !== 201) throw new Error(`creating a test secret failed: ${response.status} ${text}`);
@@ -187,7 +242,7 @@ export async function createTestSecret(origin: string, options: TestSecretOption
     key: sealed.key,
     manageToken: created.manageToken,
     expiresAt: created.expiresAt,
-    accessToken: encodeB64u(sealed.keys.at),
-    ...(sealed.keys.pt ? { passphraseToken: encodeB64u(sealed.keys.pt) } : {}),
+    accessToken: sealed.accessToken,
+    ...(sealed.passphraseToken ? { passphraseToken: sealed.passphraseToken } : {}),
   };
 }

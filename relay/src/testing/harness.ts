@@ -4,9 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeB64u } from '@psst/protocol/b64u';
-import type { KdfParams } from '@psst/protocol/limits';
-import { sealSecret } from '@psst/protocol/secret';
+import { CreateSecretResponse } from '@psst/protocol/api';
+import { type SealedTestSecret, sealTestSecret, TEST_KDF } from '../../../test-support/relay.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { type RelayServer, startRelayServer } from '../server.js';
@@ -14,8 +13,7 @@ import { type RelayServer, startRelayServer } from '../server.js';
 export const ENGINES = ['hyper-express', 'node'] as const;
 export type Engine = (typeof ENGINES)[number];
 
-/** Small scrypt parameters: tests need the passphrase path, not its cost. */
-export const TEST_KDF: KdfParams = { log2n: 10, r: 8, p: 1 };
+export { TEST_KDF };
 
 export interface TestRelay {
   origin: string;
@@ -71,35 +69,11 @@ export async function startTestRelay(
   };
 }
 
-export interface SealedRequest {
-  /** The create body, ready to POST. */
-  body: Record<string, unknown>;
-  envelope: string;
-  accessToken: string;
-  passphraseToken?: string;
-}
+export type SealedRequest = SealedTestSecret;
 
-export async function sealRequest(
-  options: { text?: string; passphrase?: string; ttl?: number; views?: number } = {},
-): Promise<SealedRequest> {
-  const sealed = await sealSecret({
-    meta: { type: 'text' },
-    body: options.text ?? 'the launch code is 0000',
-    ...(options.passphrase ? { passphrase: options.passphrase, kdf: TEST_KDF } : {}),
-  });
-  const envelope = encodeB64u(sealed.envelope);
-  return {
-    body: {
-      envelope,
-      accessVerifier: sealed.accessVerifier,
-      ...(sealed.passphraseVerifier ? { passphraseVerifier: sealed.passphraseVerifier } : {}),
-      ttl: options.ttl ?? 3600,
-      ...(options.views ? { views: options.views } : {}),
-    },
-    envelope,
-    accessToken: encodeB64u(sealed.keys.at),
-    ...(sealed.keys.pt ? { passphraseToken: encodeB64u(sealed.keys.pt) } : {}),
-  };
+/** A text secret sealed for real (small scrypt with a passphrase), and its create body. */
+export function sealRequest(options: { text?: string; passphrase?: string; ttl?: number; views?: number } = {}): Promise<SealedRequest> {
+  return sealTestSecret({ text: options.text ?? 'the launch code is 0000', ...options, ...(options.passphrase ? { kdf: TEST_KDF } : {}) });
 }
 
 export interface Answer {
@@ -145,5 +119,5 @@ export async function create(origin: string, options: Parameters<typeof sealRequ
   const sealed = await sealRequest(options);
   const answer = await call(origin, 'POST', '/api/secrets', { body: sealed.body });
   if (answer.status !== 201) throw new Error(`create answered ${answer.status} ${answer.text}`);
-  return { ...(answer.json as { id: string; manageToken: string; expiresAt: string }), sealed };
+  return { ...CreateSecretResponse.parse(answer.json), sealed };
 }
