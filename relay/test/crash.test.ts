@@ -5,14 +5,12 @@
 // must answer every request already sent and exit 0.
 import http from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { groupCommitOff } from './relay-env.js';
 import {
   ENGINES,
   type Engine,
-  killAllRelays,
   look,
-  makeTempDir,
   type Reply,
   request,
   reveal,
@@ -20,7 +18,7 @@ import {
   sealBody,
   sleep,
   spawnRelay,
-  type TempDir,
+  useTempDir,
 } from './support.js';
 
 interface Entry {
@@ -197,14 +195,7 @@ async function killCycles(engine: Engine, dir: string, cycles: number, env: Reco
 }
 
 describe.each(ENGINES)('crash and shutdown (%s)', (engine) => {
-  let tmp: TempDir;
-  beforeAll(() => {
-    tmp = makeTempDir();
-  });
-  afterAll(async () => {
-    await killAllRelays();
-    tmp.remove();
-  });
+  const tmp = useTempDir();
 
   it('keeps every acknowledged create and never serves an acknowledged last view again across kill -9 (group commit on)', async () => {
     const result = await killCycles(engine, tmp.dir, KILL_CYCLES);

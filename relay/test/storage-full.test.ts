@@ -6,22 +6,20 @@
 import { join } from 'node:path';
 import { MIN_TTL_SECONDS } from '@psst/protocol/limits';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { maxPageCount, shortSweep } from './relay-env.js';
 import {
   type CreatedSecret,
   createSecret,
   ENGINES,
-  killAllRelays,
   look,
-  makeTempDir,
   type Reply,
   request,
   reveal,
   sealBody,
   sleep,
   spawnRelay,
-  type TempDir,
+  useTempDir,
 } from './support.js';
 
 async function tryCreate(origin: string, ttl = 3600, text?: string): Promise<{ reply: Reply; secret?: CreatedSecret }> {
@@ -48,14 +46,7 @@ function integrityCheck(dbPath: string): string {
 }
 
 describe.each(ENGINES)('storage full (%s)', (engine) => {
-  let tmp: TempDir;
-  beforeAll(() => {
-    tmp = makeTempDir();
-  });
-  afterAll(async () => {
-    await killAllRelays();
-    tmp.remove();
-  });
+  const tmp = useTempDir();
 
   it('answers 503 storage_full at the active-secret quota, keeps look and reveal working, and creates again after a read', async () => {
     const relay = await spawnRelay({ engine, dbPath: join(tmp.dir, 'quota.db'), env: { PSST_MAX_ACTIVE_SECRETS: '5' } });
@@ -127,14 +118,7 @@ describe.each(ENGINES)('storage full (%s)', (engine) => {
 });
 
 describe('storage full, then the sweeper', () => {
-  let tmp: TempDir;
-  beforeAll(() => {
-    tmp = makeTempDir();
-  });
-  afterAll(async () => {
-    await killAllRelays();
-    tmp.remove();
-  });
+  const tmp = useTempDir();
 
   // The shortest TTL is a minute, so both engines wait for their sweeper at the same time.
   it('creates again once the sweeper has erased expired secrets (both engines)', { timeout: 150_000 }, async () => {

@@ -7,6 +7,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateSecretResponse } from '@psst/protocol/api';
+import { afterAll, beforeAll } from 'vitest';
 import { killAllRelays, type RunningRelay, sealTestSecret, startRelay } from '../../test-support/relay.js';
 
 export const ENGINES = ['hyper-express', 'node'] as const;
@@ -20,6 +21,24 @@ export interface TempDir {
 export function makeTempDir(prefix = 'psst-fault-'): TempDir {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A temp folder for one describe block; after it, no relay these helpers started is left running. */
+export function useTempDir(): { readonly dir: string } {
+  let tmp: TempDir | undefined;
+  beforeAll(() => {
+    tmp = makeTempDir();
+  });
+  afterAll(async () => {
+    await killAllRelays();
+    tmp?.remove();
+  });
+  return {
+    get dir() {
+      if (!tmp) throw new Error('useTempDir: the folder exists only inside the tests of its describe block');
+      return tmp.dir;
+    },
+  };
 }
 
 /** The built relay as a child process on its own database, which survives stops and kills for restarts. */
