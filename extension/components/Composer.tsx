@@ -1,9 +1,7 @@
 // The composer: the secret, expiry, views, an optional passphrase and label.
-import { DEFAULT_MAX_VIEWS } from '@psst/protocol/limits';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { describeDuration } from '../lib/format';
 import { estimateStrength } from '../lib/passphrase-strength';
-import { TTL_CHOICES } from '../lib/settings';
+import { LimitFields } from './LimitFields';
 
 export interface ComposerValues {
   text: string;
@@ -31,9 +29,6 @@ export function Composer({ initialTtl, initialViews, busy, onSubmit, onPaste }: 
   // The popup exists to type a secret: start there, as a search box would.
   useEffect(() => textArea.current?.focus(), []);
   const strength = estimateStrength(passphrase);
-  const ttlChoices = (TTL_CHOICES as readonly number[]).includes(initialTtl)
-    ? TTL_CHOICES
-    : [...TTL_CHOICES, initialTtl].sort((a, b) => a - b);
 
   const submit = (event?: Event) => {
     event?.preventDefault();
@@ -66,29 +61,16 @@ export function Composer({ initialTtl, initialViews, busy, onSubmit, onPaste }: 
         </button>
         <span class="hint">Ctrl+Enter creates the link</span>
       </div>
-      <div class="row fields">
-        <label>
-          Expires after
-          <select id="ttl" value={String(ttl)} onChange={(e) => setTtl(Number(e.currentTarget.value))}>
-            {ttlChoices.map((s) => (
-              <option key={s} value={String(s)}>
-                {describeDuration(s)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Views
-          <input
-            id="views"
-            type="number"
-            min={1}
-            max={DEFAULT_MAX_VIEWS}
-            value={views}
-            onInput={(e) => setViews(Math.min(DEFAULT_MAX_VIEWS, Math.max(1, Math.round(Number(e.currentTarget.value) || 1))))}
-          />
-        </label>
-      </div>
+      <LimitFields
+        idPrefix=""
+        ttlLabel="Expires after"
+        ttl={ttl}
+        extraChoice={initialTtl}
+        views={views}
+        onTtl={setTtl}
+        onViews={setViews}
+        viewsEvent="input"
+      />
       <label for="passphrase">Passphrase (optional)</label>
       <input
         id="passphrase"

@@ -1,10 +1,9 @@
 // The options page: the relay address (with its permission and a health
 // check), default expiry and views, auto-copy and receipt notifications.
-import { DEFAULT_MAX_VIEWS } from '@psst/protocol/limits';
 import { useEffect, useState } from 'preact/hooks';
-import { describeDuration } from '../lib/format';
 import type { RelaySetupResult } from '../lib/relay-setup';
-import { DEFAULT_RELAY_URL, type Settings, TTL_CHOICES } from '../lib/settings';
+import { DEFAULT_RELAY_URL, type Settings } from '../lib/settings';
+import { LimitFields } from './LimitFields';
 
 export interface OptionsServices {
   settings(): Promise<Settings>;
@@ -75,35 +74,16 @@ export function Options({ services }: { services: OptionsServices }) {
       </form>
       <section aria-labelledby="defaults-title">
         <h2 id="defaults-title">New links</h2>
-        <div class="row fields">
-          <label>
-            Expire after
-            <select
-              id="default-ttl"
-              value={String(settings.defaultTtl)}
-              onChange={(e) => save('defaultTtl', Number(e.currentTarget.value))}
-            >
-              {TTL_CHOICES.map((s) => (
-                <option key={s} value={String(s)}>
-                  {describeDuration(s)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Views
-            <input
-              id="default-views"
-              type="number"
-              min={1}
-              max={DEFAULT_MAX_VIEWS}
-              value={settings.defaultViews}
-              onChange={(e) =>
-                save('defaultViews', Math.min(DEFAULT_MAX_VIEWS, Math.max(1, Math.round(Number(e.currentTarget.value) || 1))))
-              }
-            />
-          </label>
-        </div>
+        <LimitFields
+          idPrefix="default-"
+          ttlLabel="Expire after"
+          ttl={settings.defaultTtl}
+          extraChoice={settings.defaultTtl}
+          views={settings.defaultViews}
+          onTtl={(seconds) => save('defaultTtl', seconds)}
+          onViews={(views) => save('defaultViews', views)}
+          viewsEvent="change"
+        />
         <label class="check">
           <input id="auto-copy" type="checkbox" checked={settings.autoCopy} onChange={(e) => save('autoCopy', e.currentTarget.checked)} />
           Copy new links from the popup to the clipboard at once
