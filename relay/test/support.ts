@@ -101,8 +101,29 @@ export function request(origin: string, path: string, options: RequestOptions = 
       req.destroy(new Error(`no response to ${options.method ?? 'GET'} ${path} within ${options.timeoutMs ?? 10_000} ms`)),
     );
     req.on('error', reject);
-    req.end(options.body);
+    writeBody(req, options.body === undefined ? undefined : Buffer.from(options.body));
   });
+}
+
+/** Sends a body for real, in 16 KiB writes that respect backpressure (a server that refuses early stops the flow). */
+function writeBody(req: http.ClientRequest, body: Buffer | undefined): void {
+  if (body === undefined) {
+    req.end();
+    return;
+  }
+  let at = 0;
+  const writeMore = () => {
+    while (at < body.length) {
+      const ok = req.write(body.subarray(at, at + 16_384));
+      at += 16_384;
+      if (!ok) {
+        req.once('drain', writeMore);
+        return;
+      }
+    }
+    req.end();
+  };
+  writeMore();
 }
 
 export interface SealedBody {
