@@ -18,8 +18,9 @@ import {
 } from './limits.js';
 
 const b64u = /* @__PURE__ */ z.string().check(z.regex(/^[A-Za-z0-9_-]*$/, 'must be base64url without padding'));
-/** b64u of exactly 32 bytes: 43 characters, the last one carrying 2 zero bits. */
-export const B64u32 = /* @__PURE__ */ z.string().check(z.regex(/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/, 'must be base64url of 32 bytes'));
+/** b64u of exactly 32 bytes (a token or a verifier): 43 characters, the last one carrying 2 zero bits. Case-sensitive. */
+export const B64U32_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+export const B64u32 = /* @__PURE__ */ z.string().check(z.regex(B64U32_PATTERN, 'must be base64url of 32 bytes'));
 export const SecretId = /* @__PURE__ */ z.string().check(z.regex(/^[A-Za-z0-9_-]{21}[AQgw]$/, 'must be a 22-character secret id'));
 /** ISO 8601 UTC, as the relay writes it (Date.prototype.toISOString). */
 const timestamp = /* @__PURE__ */ z

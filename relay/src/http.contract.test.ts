@@ -169,6 +169,8 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
         [`/api/secrets/${secret.id}`, { authorization: `Basic ${accessToken}` }],
         [`/api/secrets/${secret.id}`, { authorization: `Bearer ${accessToken.slice(1)}` }],
         [`/api/secrets/${secret.id}`, { authorization: `Bearer ${secret.manageToken}` }],
+        // The right length but a non-canonical last character (lowercase of a canonical one).
+        [`/api/secrets/${secret.id}`, { authorization: `Bearer ${'A'.repeat(42)}a` }],
       ];
       for (const [path, headers] of cases) expectError(await call(origin, 'GET', path, { headers }), 404, NOT_FOUND);
       // The bearer scheme is case-insensitive.

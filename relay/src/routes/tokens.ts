@@ -1,15 +1,17 @@
 // Bearer tokens and their constant-time check against stored SHA-256 verifiers.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { B64U32_PATTERN } from '@psst/protocol/api';
 import { decodeB64u } from '@psst/protocol/b64u';
 
-const BEARER = /^Bearer +([A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]) *$/i;
+/** The scheme is case-insensitive (RFC 9110); the token is not, and must be canonical b64u of 32 bytes. */
+const BEARER = /^bearer +(\S+) *$/i;
 /** Compared against when there is no record, so a miss costs the same work as a wrong token. */
 const DUMMY_VERIFIER = new Uint8Array(32);
 
 /** The 32 token bytes from `Authorization: Bearer <b64u>`, or null when absent or malformed. */
 export function readBearer(header: string | undefined): Uint8Array | null {
-  const match = header ? BEARER.exec(header) : null;
-  return match ? decodeB64u(match[1] as string) : null;
+  const token = header ? BEARER.exec(header)?.[1] : undefined;
+  return token !== undefined && B64U32_PATTERN.test(token) ? decodeB64u(token) : null;
 }
 
 export function sha256(bytes: Uint8Array): Uint8Array {
