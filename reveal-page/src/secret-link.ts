@@ -1,7 +1,7 @@
 // Reads the secret's id, key and relay origin from the page's own address.
 // The key comes from the fragment, which the browser never sends anywhere.
 import { LinkError } from '@psst/protocol/errors';
-import { type ParsedLink, parseLink } from '@psst/protocol/link';
+import { isSecretId, type ParsedLink, parseLink } from '@psst/protocol/link';
 
 export type LinkProblem = 'incomplete' | 'not_a_link';
 
@@ -13,8 +13,8 @@ export function readSecretLink(href: string): LinkResult {
   } catch (error) {
     const incomplete = error instanceof LinkError && (error.reason === 'missing_key' || error.reason === 'malformed_key');
     if (!incomplete) return { ok: false, problem: 'not_a_link' };
-    const id = /\/s\/([A-Za-z0-9_-]{22})$/.exec(new URL(href).pathname)?.[1];
-    return id ? { ok: false, problem: 'incomplete', id } : { ok: false, problem: 'incomplete' };
+    const id = /\/s\/([^/]+)$/.exec(new URL(href).pathname)?.[1];
+    return id && isSecretId(id) ? { ok: false, problem: 'incomplete', id } : { ok: false, problem: 'incomplete' };
   }
 }
 
