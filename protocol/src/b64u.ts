@@ -10,7 +10,27 @@ for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
 
 export const B64U_PATTERN = /^[A-Za-z0-9_-]*$/;
 
+/**
+ * Node's Buffer, where there is one (the relay): it converts natively, several
+ * times faster than the loops below on a 2 KiB envelope. Its decoder is lenient
+ * (it skips foreign characters, accepts padding and '+/'), so decodeB64u checks
+ * the text first. Browsers have no Buffer and use the loops.
+ */
+interface NativeBuffer {
+  from(
+    data: ArrayBufferLike,
+    byteOffset: number,
+    length: number,
+  ): { toString(encoding: 'base64url'): string; write(text: string, encoding: 'base64url'): number };
+}
+const native = (globalThis as { Buffer?: NativeBuffer }).Buffer;
+
 export function encodeB64u(bytes: Uint8Array): string {
+  return native ? native.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url') : encodeB64uPortable(bytes);
+}
+
+/** The encoder without Buffer (browsers); exported so tests can hold both to the same results. */
+export function encodeB64uPortable(bytes: Uint8Array): string {
   let out = '';
   const n = bytes.length;
   let i = 0;
@@ -36,6 +56,18 @@ function sextet(text: string, index: number): number {
 }
 
 export function decodeB64u(text: string): Uint8Array {
+  if (!native || !B64U_PATTERN.test(text)) return decodeB64uPortable(text); // the portable decoder names the bad character
+  const rem = text.length % 4;
+  if (rem === 1) throw new EncodingError('invalid base64url length');
+  if (rem > 1 && sextet(text, text.length - 1) & (rem === 2 ? 15 : 3)) throw new EncodingError('non-canonical base64url');
+  const out = new Uint8Array(Math.floor(text.length / 4) * 3 + (rem === 0 ? 0 : rem - 1));
+  // Written in place: `out` owns its memory (Buffer.from(string) would hand out a slice of Node's shared pool).
+  native.from(out.buffer, 0, out.length).write(text, 'base64url');
+  return out;
+}
+
+/** The strict decoder without Buffer (browsers); exported so tests can hold both to the same results. */
+export function decodeB64uPortable(text: string): Uint8Array {
   const rem = text.length % 4;
   if (rem === 1) throw new EncodingError('invalid base64url length');
   const out = new Uint8Array(Math.floor(text.length / 4) * 3 + (rem === 0 ? 0 : rem - 1));
