@@ -1,7 +1,6 @@
 // The secret endpoints of PROTOCOL.md: create, look, reveal, delete, receipt.
 // Whoever holds only an id learns nothing: an unknown id, a malformed id and
 // a wrong token all get the same 404, and a wrong access token never counts.
-import { randomBytes } from 'node:crypto';
 import { createSecretRequestSchema, type LookResponse, type ReceiptResponse, RevealRequest, SecretId } from '@psst/protocol/api';
 import { b64uDecodedLength, decodeB64u, encodeB64u } from '@psst/protocol/b64u';
 import { parseEnvelopeHeader } from '@psst/protocol/envelope';
@@ -10,6 +9,7 @@ import { ID_BYTES, TOKEN_BYTES } from '@psst/protocol/limits';
 import type { Config } from '../config.js';
 import { HttpError } from '../http-error.js';
 import type { RelayResponse } from '../http-types.js';
+import { freshRandomBytes } from '../random.js';
 import type { NewSecret, SecretRecord } from '../store/types.js';
 import { gone, json, notFound, payloadTooLarge, type RouteContext, type RouteDeps, readJsonBody, validate } from './context.js';
 import { readBearer, sha256, tokenMatches } from './tokens.js';
@@ -77,10 +77,10 @@ export function createSecret(ctx: RouteContext, deps: RouteDeps) {
 
 async function insertSecret(deps: RouteDeps, secret: Omit<NewSecret, 'id' | 'manageVerifier'>): Promise<RelayResponse> {
   const { store, metrics } = deps;
-  const manageToken = randomBytes(TOKEN_BYTES);
+  const manageToken = freshRandomBytes(TOKEN_BYTES);
   const manageVerifier = sha256(manageToken);
   for (let attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
-    const id = encodeB64u(randomBytes(ID_BYTES));
+    const id = encodeB64u(freshRandomBytes(ID_BYTES));
     const result = await store.create({ ...secret, id, manageVerifier });
     if (result.kind === 'created') {
       metrics.created();
