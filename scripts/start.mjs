@@ -3,13 +3,15 @@
 // one), so one command gives a working local psst. Prints the address and
 // passes SIGINT/SIGTERM on, so Ctrl-C shuts the relay down cleanly.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const main = join(root, 'relay/dist/main.js');
 const page = join(root, 'reveal-page/dist');
+// The V8 flags the relay is measured and deployed with (see the file's comment).
+const { flags } = JSON.parse(readFileSync(join(root, 'relay/node-flags.json'), 'utf8'));
 
 if (!existsSync(main)) {
   console.error('relay/dist/main.js is missing: run `pnpm build` first (`pnpm start` does).');
@@ -19,7 +21,7 @@ const env = { ...process.env };
 if (!env.PSST_STATIC_DIR && existsSync(join(page, 'index.html'))) env.PSST_STATIC_DIR = page;
 if (!env.PSST_DB_PATH) env.PSST_DB_PATH = join(root, 'data/psst.db');
 
-const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...flags, main], { env, stdio: ['ignore', 'pipe', 'inherit'] });
 let announced = false;
 let pending = '';
 child.stdout.on('data', (chunk) => {

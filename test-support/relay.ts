@@ -2,7 +2,7 @@
 // ephemeral ports with a fresh SQLite file, and creates real secrets on it.
 // Shared by the tests of every package that talks to a relay.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,10 @@ import { sealSecret } from '../protocol/src/secret.js';
 
 /** PSST_RELAY_MAIN runs the tests against another build of the relay. */
 export const RELAY_MAIN = process.env.PSST_RELAY_MAIN ?? fileURLToPath(new URL('../relay/dist/main.js', import.meta.url));
+/** The V8 flags every launcher gives the relay's node (relay/node-flags.json): tests run it as it is deployed. */
+export const RELAY_NODE_FLAGS: readonly string[] = (
+  JSON.parse(readFileSync(new URL('../relay/node-flags.json', import.meta.url), 'utf8')) as { flags: string[] }
+).flags;
 
 export interface RunningRelay {
   /** http://127.0.0.1:PORT */
@@ -92,7 +96,7 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Runni
     ...(options.staticDir ? { PSST_STATIC_DIR: options.staticDir } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, [RELAY_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, RELAY_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {

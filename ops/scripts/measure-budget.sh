@@ -31,10 +31,12 @@ done
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 RELAY_PORT=$(free_port); METRICS_PORT=$(free_port); CADDY_PORT=$(free_port); ADMIN_PORT=$(free_port); NODE_PORT=$(free_port)
 
-# The relay, rate limits off (the load is one client), default engine.
+# The relay, rate limits off (the load is one client), default engine, its deployed V8 flags.
+RELAY_FLAGS=$(node -p 'require(process.argv[1]).flags.join(" ")' "$ROOT/relay/node-flags.json")
+# shellcheck disable=SC2086 # RELAY_FLAGS is a list of flags
 PSST_HOST=127.0.0.1 PSST_PORT=$RELAY_PORT PSST_METRICS_PORT=$METRICS_PORT PSST_DB_PATH="$WORK/psst.db" \
 	PSST_RATE_LIMIT_CREATE=0 PSST_RATE_LIMIT_READ=0 PSST_HTTP_ENGINE=${PSST_HTTP_ENGINE:-auto} \
-	taskset -c 0 node "$ROOT/relay/dist/main.js" >"$WORK/relay.log" 2>&1 &
+	taskset -c 0 node $RELAY_FLAGS "$ROOT/relay/dist/main.js" >"$WORK/relay.log" 2>&1 &
 RELAY_PID=$!; PIDS="$PIDS $RELAY_PID"
 
 PSST_SITE_ADDRESS=http://127.0.0.1:$CADDY_PORT PSST_RELAY_UPSTREAM=127.0.0.1:$RELAY_PORT \

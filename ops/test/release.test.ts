@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RELAY_NODE_FLAGS } from '../../test-support/relay';
 import { opsDir, repoDir, run, waitFor } from './support/tools';
 
 const scratch = mkdtempSync(join(tmpdir(), 'psst-ops-release-'));
@@ -28,7 +29,7 @@ describe('a release built by build-release.sh', () => {
     expect(existsSync(join(release, 'relay/dist/main.js'))).toBe(true);
     expect(existsSync(join(release, 'reveal-page/dist/index.html'))).toBe(true);
     const openrc = readFileSync(join(opsDir, 'alpine/openrc/psst'), 'utf8');
-    expect(openrc).toContain('command_args="/opt/psst/current/relay/dist/main.js"');
+    expect(openrc).toContain(`command_args="${[...RELAY_NODE_FLAGS, '/opt/psst/current/relay/dist/main.js'].join(' ')}"`);
     const caddyConf = readFileSync(join(opsDir, 'alpine/conf.d/psst-caddy'), 'utf8');
     expect(caddyConf).toContain('PSST_WEBROOT=/opt/psst/current/reveal-page/dist');
   });
@@ -41,7 +42,7 @@ describe('a release built by build-release.sh', () => {
   });
 
   it('starts with node:http, as on Alpine, and answers', async () => {
-    const child = spawn(process.execPath, [join(release, 'relay/dist/main.js')], {
+    const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, join(release, 'relay/dist/main.js')], {
       cwd: scratch,
       env: {
         ...process.env,

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { sealPool } from './lib/bodies.mjs';
 import { spawnPinned, stopChild, waitForListening } from './lib/children.mjs';
 import { runWrk } from './lib/load.mjs';
+import { RELAY_NODE_FLAGS } from './lib/node-flags.mjs';
 
 const relayDir = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -69,6 +70,7 @@ writeFileSync(bodies, `${sealed.bodies.join('\n')}\n`);
 const profDir = join(dir, 'prof');
 const mainJs = join(process.env.PSST_BENCH_DIST ?? join(relayDir, 'dist'), 'main.js');
 const nodeArgs = [
+  ...RELAY_NODE_FLAGS,
   '--cpu-prof',
   `--cpu-prof-dir=${profDir}`,
   ...(heap ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : []),
@@ -88,7 +90,7 @@ const env = {
 const ids = join(dir, 'ids.txt');
 if (scenario === 'reveal' || scenario === 'look') {
   // The secrets to read are created by an unprofiled relay on the same database.
-  const filler = spawnPinned(1, process.execPath, [mainJs], { cwd: relayDir, logFile: join(dir, 'filler.log'), env });
+  const filler = spawnPinned(1, process.execPath, [...RELAY_NODE_FLAGS, mainJs], { cwd: relayDir, logFile: join(dir, 'filler.log'), env });
   const at = await waitForListening(filler);
   await runWrk({
     core: 0,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeB64u } from '@psst/protocol/b64u';
 import { sealSecret } from '@psst/protocol/secret';
+import { RELAY_NODE_FLAGS } from '../bench/lib/node-flags.mjs';
 
 const PAIRS = Number(process.argv[2] ?? 10_000);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
@@ -39,7 +40,7 @@ function send(agent, port, method, path, body, token) {
 
 async function measure(engine, sealed) {
   const dir = mkdtempSync(join(tmpdir(), 'psst-rss-'));
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, main], {
     env: {
       ...process.env,
       PSST_HTTP_ENGINE: engine,
