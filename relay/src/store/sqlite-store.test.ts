@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import Database from 'better-sqlite3';
@@ -49,6 +51,19 @@ describe('opening', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('checkpoints the WAL every 250 pages, so no COMMIT copies thousands of pages back on the event loop', async () => {
+    store = openTestStore(path);
+    // 3 000 envelopes of 2 KiB, 32 per transaction: about 6 000 WAL frames in all.
+    for (let i = 0; i < 3_000; i += 32) {
+      await Promise.all(Array.from({ length: 32 }, () => store?.create(newSecret({ envelope: randomBytes(2_048) }))));
+    }
+    // The WAL file only grows while no checkpoint has reset it: 250 pages plus one batch of frames, far from
+    // the 1 000 pages (4 MiB) that SQLite's default lets pile up.
+    const walBytes = statSync(`${path}-wal`).size;
+    expect(walBytes).toBeGreaterThan(0);
+    expect(walBytes).toBeLessThan(2 * 1024 * 1024);
   });
 
   it('reopens a migrated file without migrating again and keeps its secrets and counters', async () => {
