@@ -20,7 +20,7 @@ import type { Request, Response } from 'hyper-express';
 import type { App } from '../app.js';
 import { BODY_TOO_LARGE, type RelayRequest, type RelayResponse } from '../http-types.js';
 import type { Logger } from '../logger.js';
-import { type EngineOptions, type RunningEngine, waitFor } from './types.js';
+import { DRAIN_GRACE_MS, type EngineOptions, type RunningEngine, waitFor } from './types.js';
 
 /** The internals of hyper-express's Request that the limit hooks use. */
 interface BodyInternals {
@@ -61,6 +61,7 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
   // hyper-express's own limit is off (the adapter enforces the route's), and it must not bind signal handlers.
   const server = new HyperExpress.Server({ auto_close: false, max_body_length: Number.MAX_SAFE_INTEGER });
   let inFlight = 0;
+  let draining = false;
 
   function send(req: Request, res: Response, response: RelayResponse): void {
     if (res.completed) return;
@@ -78,7 +79,8 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
         ? Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength)
         : response.body;
     if (body === undefined || body === null) patchBodilessEnd(res);
-    res.send(body ?? undefined, response.close === true);
+    // While draining (see close), every answer ends its connection.
+    res.send(body ?? undefined, response.close === true || draining);
   }
 
   /**
@@ -199,8 +201,11 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
       return inFlight;
     },
     async close(timeoutMs) {
-      server.close();
-      await waitFor(() => inFlight === 0, timeoutMs);
+      const deadline = Date.now() + timeoutMs;
+      draining = true;
+      server.close(); // the listening socket only; open connections stay for the grace below
+      await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_GRACE_MS, timeoutMs)));
+      await waitFor(() => inFlight === 0, Math.max(0, deadline - Date.now()));
       // Closes every remaining connection (idle keep-alives included).
       (server.uws_instance as unknown as { close(): void }).close();
     },

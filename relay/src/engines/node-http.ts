@@ -3,17 +3,17 @@
 // the route's limit; slow headers, slow bodies and idle keep-alive
 // connections are cut by node's own timers.
 import http from 'node:http';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import type { App } from '../app.js';
 import { BODY_TOO_LARGE, type RelayRequest, type RelayResponse } from '../http-types.js';
 import type { Logger } from '../logger.js';
-import { type EngineOptions, type RunningEngine, waitFor } from './types.js';
+import { DRAIN_GRACE_MS, type EngineOptions, type RunningEngine, waitFor } from './types.js';
 
-function send(res: http.ServerResponse, response: RelayResponse): void {
+function send(res: http.ServerResponse, response: RelayResponse, draining = false): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string | number> = { ...response.headers };
   if (response.body !== null) headers['content-length'] = Buffer.byteLength(response.body);
-  if (response.close) headers.connection = 'close';
+  if (response.close || draining) headers.connection = 'close';
   res.writeHead(response.status, headers);
   res.end(response.body ?? undefined);
 }
@@ -35,6 +35,7 @@ function rawResponse(response: RelayResponse): string {
 
 export async function startNodeEngine(app: App, options: EngineOptions, logger: Logger): Promise<RunningEngine> {
   let inFlight = 0;
+  let draining = false;
   const server = http.createServer({
     headersTimeout: Math.min(options.headersTimeoutMs, options.requestTimeoutMs),
     requestTimeout: options.requestTimeoutMs,
@@ -68,8 +69,8 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
       };
       try {
         const result = app.handle({ method, path, headers, peerAddress: req.socket.remoteAddress ?? '', body });
-        if (result instanceof Promise) result.then((response) => send(res, response), failed);
-        else send(res, result);
+        if (result instanceof Promise) result.then((response) => send(res, response, draining), failed);
+        else send(res, result, draining);
       } catch (error) {
         failed(error);
       }
@@ -147,10 +148,16 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
       return inFlight;
     },
     async close(timeoutMs) {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const deadline = Date.now() + timeoutMs;
+      draining = true;
+      // Stop accepting, but keep the open connections for DRAIN_GRACE_MS: http.Server#close would also close
+      // the idle ones at once (node >= 19), resetting a request a client has just sent on one of them.
+      const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_GRACE_MS, timeoutMs)));
       server.closeIdleConnections();
-      await waitFor(() => inFlight === 0, timeoutMs);
+      await waitFor(() => inFlight === 0, Math.max(0, deadline - Date.now()));
       server.closeAllConnections();
+      server.close(); // http's own bookkeeping (its connection-checking timer); the listener is already closed
       await closed;
     },
   };

@@ -17,6 +17,15 @@ export interface RunningEngine {
   close(timeoutMs: number): Promise<void>;
 }
 
+/**
+ * On close, how long an engine keeps its open connections after it stops accepting new ones. A keep-alive
+ * client may have sent its next request on an idle connection just before the relay got SIGTERM; closing
+ * that connection at once would reset a request already sent (for a create: a secret the client cannot know
+ * exists). During this grace every request is answered with `Connection: close`; what is still idle after
+ * it is closed.
+ */
+export const DRAIN_GRACE_MS = 250;
+
 /** Waits until `done()` holds or the deadline passes (polling; shutdown only). */
 export async function waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
