@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { sealPool } from './lib/bodies.mjs';
 import { childOutput, readProc, runPinned, spawnPinned, stopChild, waitForListening } from './lib/children.mjs';
 import { runAutocannon, runWrk } from './lib/load.mjs';
-import { MODES } from './lib/modes.mjs';
+import { MODES, relayEnv } from './lib/modes.mjs';
 import { RELAY_NODE_FLAGS } from './lib/node-flags.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { summarize } from './lib/stats.mjs';
@@ -34,26 +34,6 @@ const LOAD_CORE = 0;
 /** How long an idle relay is left alone before its memory counts as settled (see measureRelay). */
 const FULL_SETTLE_MS = 12_000;
 const SERVER_CORE = os.cpus().length > 1 ? 1 : 0;
-
-/** The relay's environment for one engine and durability mode (names from relay/src/config.ts). */
-function relayEnv(engine, mode, dbPath) {
-  const m = MODES[mode];
-  return {
-    PSST_HOST: '127.0.0.1',
-    PSST_PORT: '0',
-    PSST_METRICS_PORT: '0',
-    PSST_DB_PATH: dbPath,
-    PSST_HTTP_ENGINE: engine,
-    PSST_RATE_LIMIT_CREATE: '0',
-    PSST_RATE_LIMIT_READ: '0',
-    PSST_MAX_ACTIVE_SECRETS: '10000000',
-    PSST_MAX_STORE_BYTES: String(64 * 1024 ** 3),
-    PSST_SQLITE_SYNCHRONOUS: m.synchronous,
-    PSST_GROUP_COMMIT_MAX_BATCH: String(m.maxBatch),
-    PSST_GROUP_COMMIT_MAX_WAIT_MS: String(m.maxWaitMs),
-    NODE_ENV: 'production',
-  };
-}
 
 function parseArgs(argv) {
   const quick = argv.includes('--quick');
