@@ -4,12 +4,14 @@
 //
 //   node bench/profile.mjs --engine hyper-express --scenario create --connections 32 --seconds 5 [--mode full-group] [--heap]
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sealPool } from './lib/bodies.mjs';
 import { spawnPinned, stopChild, waitForListening } from './lib/children.mjs';
 import { runWrk } from './lib/load.mjs';
+import { relayEnv } from './lib/modes.mjs';
 import { RELAY_NODE_FLAGS } from './lib/node-flags.mjs';
 
 const relayDir = fileURLToPath(new URL('..', import.meta.url));
@@ -24,11 +26,6 @@ const connections = Number(arg('connections', '32'));
 const seconds = Number(arg('seconds', '5'));
 const mode = arg('mode', 'full-group');
 const heap = argv.includes('--heap');
-const MODES = {
-  'full-group': { PSST_SQLITE_SYNCHRONOUS: 'FULL' },
-  'full-1': { PSST_SQLITE_SYNCHRONOUS: 'FULL', PSST_GROUP_COMMIT_MAX_BATCH: '1' },
-  'normal-1': { PSST_SQLITE_SYNCHRONOUS: 'NORMAL', PSST_GROUP_COMMIT_MAX_BATCH: '1' },
-};
 
 function category(url) {
   if (!url) return '(native/v8)';
@@ -38,6 +35,16 @@ function category(url) {
   if (url.includes('/relay/dist/')) return `relay: ${url.slice(url.indexOf('/relay/dist/') + 12)}`;
   if (url.startsWith('node:')) return 'node internals';
   return url;
+}
+
+// dist/main.js is one bundle (scripts/bundle.mjs): its source map gives each sample back the module it came from.
+let bundleMap;
+function originalFrame(f) {
+  if (!f.url?.endsWith('/dist/main.js')) return { url: f.url, line: f.lineNumber };
+  bundleMap ??= new SourceMap(JSON.parse(readFileSync(`${fileURLToPath(f.url)}.map`, 'utf8')));
+  const entry = bundleMap.findEntry(f.lineNumber, f.columnNumber);
+  if (!entry?.originalSource) return { url: f.url, line: f.lineNumber };
+  return { url: new URL(entry.originalSource, f.url).href, line: entry.originalLine };
 }
 
 function summarize(profile) {
@@ -50,9 +57,10 @@ function summarize(profile) {
     const n = hits.get(node.id) ?? 0;
     if (!n) continue;
     const f = node.callFrame;
-    const key = `${f.functionName || '(anonymous)'} ${f.url ? `${f.url.replace(/^.*node_modules\//, '')}:${f.lineNumber + 1}` : ''}`;
+    const { url, line } = originalFrame(f);
+    const key = `${f.functionName || '(anonymous)'} ${url ? `${url.replace(/^.*node_modules\//, '')}:${line + 1}` : ''}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + n);
-    const c = f.functionName.startsWith('(') ? f.functionName : category(f.url);
+    const c = f.functionName.startsWith('(') ? f.functionName : category(url);
     byCategory.set(c, (byCategory.get(c) ?? 0) + n);
   }
   const top = (map, k) =>
@@ -76,17 +84,7 @@ const nodeArgs = [
   ...(heap ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : []),
   mainJs,
 ];
-const env = {
-  PSST_PORT: '0',
-  PSST_METRICS_PORT: '0',
-  PSST_DB_PATH: join(dir, 'psst.db'),
-  PSST_HTTP_ENGINE: engine,
-  PSST_RATE_LIMIT_CREATE: '0',
-  PSST_RATE_LIMIT_READ: '0',
-  PSST_MAX_ACTIVE_SECRETS: '10000000',
-  PSST_MAX_STORE_BYTES: String(64 * 1024 ** 3),
-  ...MODES[mode],
-};
+const env = relayEnv(engine, mode, join(dir, 'psst.db'));
 const ids = join(dir, 'ids.txt');
 if (scenario === 'reveal' || scenario === 'look') {
   // The secrets to read are created by an unprofiled relay on the same database.

@@ -11,23 +11,22 @@
 // makes visible to hyper-express itself). Compressed but not mangled, so
 // stack traces keep their function names; tsc's other output files stay for
 // the benchmark's storage ceiling, which imports dist/store directly.
-import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
-const out = join(dist, '.bundle');
-
-rmSync(out, { recursive: true, force: true });
 const bundle = await rolldown({
   input: join(dist, 'main.js'),
   platform: 'node',
   external: [/^node:/, 'better-sqlite3', 'hyper-express'],
   logLevel: 'warn',
 });
+// Written over tsc's main.js, which rolldown has read by now; the source map then sits beside the tsc
+// output it points into (bench/profile.mjs reads it to attribute samples to modules).
 const { output } = await bundle.write({
-  dir: out,
+  dir: dist,
+  entryFileNames: 'main.js',
   format: 'esm',
   minify: { compress: true, mangle: false },
   sourcemap: true,
@@ -38,6 +37,3 @@ const chunks = output.filter((file) => file.type === 'chunk');
 if (chunks.length !== 1 || chunks[0].fileName !== 'main.js') {
   throw new Error(`expected one bundle file main.js, got ${chunks.map((c) => c.fileName).join(', ')}`);
 }
-renameSync(join(out, 'main.js'), join(dist, 'main.js'));
-renameSync(join(out, 'main.js.map'), join(dist, 'main.js.map'));
-rmSync(out, { recursive: true, force: true });
