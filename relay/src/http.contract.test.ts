@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { CreateSecretResponse, ErrorResponse, LookResponse, ReceiptResponse, RevealResponse } from '@psst/protocol/api';
 import { decodeB64u, encodeB64u } from '@psst/protocol/b64u';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, call, create, ENGINES, sealRequest, startTestRelay, type TestRelay } from './testing/harness.js';
+import { type Answer, call, create, ENGINES, expectError, sealRequest, startTestRelay, type TestRelay } from './testing/harness.js';
 
 const NOT_FOUND = { error: 'not_found', message: 'There is no secret here: the link is wrong, or the secret is long gone.' };
 const NO_ROUTE = { error: 'not_found', message: 'There is nothing at this address.' };
@@ -14,13 +14,6 @@ const BAD_JSON = { error: 'invalid_request', message: 'The request body is not v
 const NOT_JSON = { error: 'unsupported_media_type', message: 'Send the request body as JSON with Content-Type: application/json.' };
 const TOO_LARGE = { error: 'payload_too_large', message: 'The request body is larger than this relay accepts.' };
 const MISMATCH = 'The request does not match the API.';
-
-function expectError(answer: Answer, status: number, body: Record<string, unknown>): void {
-  expect(answer.status, answer.text).toBe(status);
-  expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
-  ErrorResponse.parse(answer.json);
-  expect(answer.json).toEqual(body);
-}
 
 function expectGone(answer: Answer, reason: string, at?: number): void {
   expect(answer.status, answer.text).toBe(410);

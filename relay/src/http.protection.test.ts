@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { encodeB64u } from '@psst/protocol/b64u';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, create, ENGINES, sealRequest, startTestRelay, type TestRelay } from './testing/harness.js';
+import { call, create, ENGINES, expectError, sealRequest, startTestRelay, type TestRelay } from './testing/harness.js';
 
 interface RawAnswer {
   head: string;
@@ -66,11 +66,10 @@ describe.each(ENGINES)('protection (%s)', (engine) => {
       const from = (address: string) => ({ body: sealed.body, headers: { 'x-forwarded-for': `198.51.100.7, ${address}` } });
       for (let i = 0; i < 3; i++) expect((await call(relay.origin, 'POST', '/api/secrets', from('203.0.113.1'))).status).toBe(201);
       const limited = await call(relay.origin, 'POST', '/api/secrets', from('203.0.113.1'));
-      expect(limited.status).toBe(429);
       const retryAfter = Number(limited.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(20);
-      expect(limited.json).toEqual({
+      expectError(limited, 429, {
         error: 'rate_limited',
         message: 'Too many requests from your address; wait a little and try again.',
         retryAfter,
@@ -174,8 +173,7 @@ describe.each(ENGINES)('protection (%s)', (engine) => {
       await create(relay.origin);
       const sealed = await sealRequest();
       const full = await call(relay.origin, 'POST', '/api/secrets', { body: sealed.body });
-      expect(full.status).toBe(503);
-      expect(full.json).toEqual({
+      expectError(full, 503, {
         error: 'storage_full',
         message: 'This relay holds as many secrets as it can right now; try again later.',
       });
@@ -191,8 +189,7 @@ describe.each(ENGINES)('protection (%s)', (engine) => {
     try {
       const sealed = await sealRequest();
       const answer = await call(disabled.origin, 'POST', '/api/secrets', { body: sealed.body });
-      expect(answer.status).toBe(503);
-      expect(answer.json).toEqual({
+      expectError(answer, 503, {
         error: 'creation_disabled',
         message: 'This relay does not accept new secrets right now; existing links keep working.',
       });

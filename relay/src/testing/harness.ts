@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateSecretResponse } from '@psst/protocol/api';
+import { CreateSecretResponse, ErrorResponse } from '@psst/protocol/api';
+import { expect } from 'vitest';
 import { type SealedTestSecret, sealTestSecret, TEST_KDF } from '../../../test-support/relay.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
@@ -82,6 +83,14 @@ export interface Answer {
   text: string;
   // biome-ignore lint/suspicious/noExplicitAny: tests inspect answers loosely, after checking them with the protocol's schemas
   json: any;
+}
+
+/** An error answer as PROTOCOL.md has them: the status, a JSON content type, a body the protocol's schema accepts, exactly `body`. */
+export function expectError(answer: Answer, status: number, body: Record<string, unknown>): void {
+  expect(answer.status, answer.text).toBe(status);
+  expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  ErrorResponse.parse(answer.json);
+  expect(answer.json).toEqual(body);
 }
 
 export async function call(
