@@ -127,10 +127,16 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
     let size = 0;
     internals._body_parser_passthrough = (chunk, isLast) => {
       if (chunk.byteLength) {
-        chunks.push(chunk.slice());
+        // Uint8Array's slice copies; a Buffer's own slice would only be a view of uWS's memory.
+        chunks.push(Uint8Array.prototype.slice.call(chunk));
         size += chunk.byteLength;
       }
       if (!isLast) return;
+      // One chunk (the usual case: a create body arrives whole) is already a copy of its own.
+      if (chunks.length === 1) {
+        finish(chunks[0] as Uint8Array);
+        return;
+      }
       const body = new Uint8Array(size);
       let offset = 0;
       for (const part of chunks) {
