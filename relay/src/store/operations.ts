@@ -26,7 +26,7 @@ export interface Operations {
   get(id: string): SecretRow | undefined;
 }
 
-type Ending = 'read' | 'deleted' | 'burned';
+type Ending = 'read' | 'deleted' | 'burned' | 'expired';
 
 /** A row as DELETE … RETURNING hands it back, so that its tombstone can take its place. */
 interface TakenRow extends SecretRow {
@@ -54,20 +54,23 @@ export function prepareOperations(db: Database, counters: Counters, limits: Oper
   const takeOutDue = db.prepare<[number], TakenRow>(
     `DELETE FROM secrets WHERE expires_at <= ? AND state = 'active' RETURNING rowid AS row_id, NULL AS envelope, ${META_COLUMNS}`,
   );
+  // The tombstone gets back every column the DELETE … RETURNING gave (META_COLUMNS), the envelope excepted.
   const putTombstone = db.prepare(
-    `INSERT INTO secrets (rowid, id, envelope, access_verifier, passphrase_verifier, manage_verifier,
-       kdf_log2n, kdf_r, kdf_p, kdf_salt, views_left, failed_attempts, state, created_at, expires_at, read_at, ended_at, envelope_bytes)
-     VALUES (@row_id, @id, NULL, @access_verifier, @passphrase_verifier, @manage_verifier,
-       @kdf_log2n, @kdf_r, @kdf_p, @kdf_salt, @views_left, @failed_attempts, @state, @created_at, @expires_at, @read_at, @ended_at, @envelope_bytes)`,
+    `INSERT INTO secrets (rowid, envelope, ${META_COLUMNS}) VALUES (@row_id, NULL, ${META_COLUMNS.replace(/(\w+)/g, '@$1')})`,
   );
   const purge = db.prepare("DELETE FROM secrets WHERE expires_at <= ? AND state <> 'active'");
+
+  /** Puts the tombstone of a row just taken out back in its place and gives its room back to the quotas. */
+  function entomb(row: TakenRow, state: Ending, at: number, changes: Partial<SecretRow> = {}): void {
+    putTombstone.run({ ...row, ...changes, state, ended_at: at });
+    counters.activeSecrets -= 1;
+    counters.storedBytes -= row.envelope_bytes;
+  }
 
   /** Turns an active row into its tombstone; returns what was taken out, envelope included. */
   function finish(id: string, state: Ending, at: number, changes: Partial<SecretRow> = {}): TakenRow {
     const row = takeOut.get(id)!;
-    putTombstone.run({ ...row, ...changes, state, ended_at: at });
-    counters.activeSecrets -= 1;
-    counters.storedBytes -= row.envelope_bytes;
+    entomb(row, state, at, changes);
     return row;
   }
 
@@ -146,11 +149,7 @@ export function prepareOperations(db: Database, counters: Counters, limits: Oper
 
     sweep(now) {
       const due = takeOutDue.all(now);
-      for (const row of due) {
-        putTombstone.run({ ...row, state: 'expired', ended_at: row.expires_at });
-        counters.activeSecrets -= 1;
-        counters.storedBytes -= row.envelope_bytes;
-      }
+      for (const row of due) entomb(row, 'expired', row.expires_at);
       const purged = purge.run(now - limits.tombstoneRetentionMs).changes;
       return { expired: due.length, purged };
     },
