@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { b64uLength } from '@psst/protocol/b64u';
 import { errorResponse } from './error-response.js';
 import { HttpError } from './http-error.js';
-import { BODY_TOO_LARGE, type RelayRequest, type RelayResponse } from './http-types.js';
+import { BODY_TOO_LARGE, hasBody, type RelayRequest, type RelayResponse } from './http-types.js';
 import { clampMethod } from './metrics.js';
 import { clientKey, resolveClientAddress } from './net/cidr.js';
 import { createRateLimiter, type RateLimiter } from './rate-limit.js';
@@ -96,7 +96,7 @@ export function createApp(deps: AppDeps): App {
       }
       rateLimit(endpoint.limit, req);
       // Before the id or the token is looked at: an oversized body is refused whatever it is sent to.
-      if (req.body === BODY_TOO_LARGE) {
+      if (!hasBody(req)) {
         metrics.rejected('payload_too_large');
         throw payloadTooLarge();
       }

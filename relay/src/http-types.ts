@@ -17,6 +17,13 @@ export interface RelayRequest {
   body: Uint8Array | typeof BODY_TOO_LARGE;
 }
 
+/** A request whose body was read whole: what route handlers get (app.ts refuses BODY_TOO_LARGE before them). */
+export type ReadRequest = RelayRequest & { body: Uint8Array };
+
+export function hasBody(req: RelayRequest): req is ReadRequest {
+  return req.body !== BODY_TOO_LARGE;
+}
+
 export interface RelayResponse {
   status: number;
   /** Lower-case header names. */

@@ -3,7 +3,7 @@
 import type { GoneReason } from '@psst/protocol/api';
 import type { Config } from '../config.js';
 import { HttpError } from '../http-error.js';
-import { BODY_TOO_LARGE, type RelayRequest, type RelayResponse } from '../http-types.js';
+import type { ReadRequest, RelayResponse } from '../http-types.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/types.js';
@@ -18,7 +18,7 @@ export interface RouteDeps {
 }
 
 export interface RouteContext {
-  req: RelayRequest;
+  req: ReadRequest;
   params: { id?: string };
   now: number;
 }
@@ -38,18 +38,15 @@ export function isJsonContentType(value: string | undefined): boolean {
 
 /**
  * The parsed JSON body. An empty body is `undefined` when `allowEmpty` (and
- * its content type, if any, must still be JSON); otherwise 415, 413 or 400.
+ * its content type, if any, must still be JSON); otherwise 415 or 400. (An
+ * oversized body never gets here: app.ts answers 413 before any route.)
  */
-export function readJsonBody(req: RelayRequest, metrics: Metrics, allowEmpty = false): unknown {
+export function readJsonBody(req: ReadRequest, metrics: Metrics, allowEmpty = false): unknown {
   const type = req.headers['content-type'];
-  const empty = req.body !== BODY_TOO_LARGE && req.body.length === 0;
+  const empty = req.body.length === 0;
   if (!(allowEmpty && empty && type === undefined) && !isJsonContentType(type)) {
     metrics.rejected('unsupported_media_type');
     throw new HttpError(415, 'unsupported_media_type', 'Send the request body as JSON with Content-Type: application/json.');
-  }
-  if (req.body === BODY_TOO_LARGE) {
-    metrics.rejected('payload_too_large');
-    throw payloadTooLarge();
   }
   if (empty) {
     if (allowEmpty) return undefined;
