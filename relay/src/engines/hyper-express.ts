@@ -20,7 +20,7 @@ import type { Request, Response } from 'hyper-express';
 import type { App } from '../app.js';
 import { BODY_TOO_LARGE, type RelayRequest, type RelayResponse } from '../http-types.js';
 import type { Logger } from '../logger.js';
-import { DRAIN_GRACE_MS, type EngineOptions, type RunningEngine, waitFor } from './types.js';
+import { drain, type EngineOptions, type RunningEngine } from './types.js';
 
 /** The internals of hyper-express's Request that the limit hooks use. */
 interface BodyInternals {
@@ -207,13 +207,15 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
       return inFlight;
     },
     async close(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      draining = true;
-      server.close(); // the listening socket only; open connections stay for the grace below
-      await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_GRACE_MS, timeoutMs)));
-      await waitFor(() => inFlight === 0, Math.max(0, deadline - Date.now()));
-      // Closes every remaining connection (idle keep-alives included).
-      (server.uws_instance as unknown as { close(): void }).close();
+      await drain(timeoutMs, {
+        stopAccepting() {
+          draining = true;
+          server.close(); // the listening socket only
+        },
+        closeIdle() {}, // uWS has no such step: the final close below takes the idle connections with it
+        inFlight: () => inFlight,
+        closeAll: () => (server.uws_instance as unknown as { close(): void }).close(),
+      });
     },
   };
 }

@@ -7,7 +7,7 @@ import net, { type Socket } from 'node:net';
 import type { App } from '../app.js';
 import { BODY_TOO_LARGE, type RelayRequest, type RelayResponse } from '../http-types.js';
 import type { Logger } from '../logger.js';
-import { DRAIN_GRACE_MS, type EngineOptions, type RunningEngine, waitFor } from './types.js';
+import { drain, type EngineOptions, type RunningEngine } from './types.js';
 
 function send(res: http.ServerResponse, response: RelayResponse, draining = false): void {
   if (res.headersSent || res.destroyed) return;
@@ -92,7 +92,7 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
       stopped = true;
       chunks.length = 0;
       req.pause();
-      send(res, app.timedOut(method));
+      send(res, app.timedOut(method), draining);
     }, options.requestTimeoutMs);
     req.on('data', (chunk: Buffer) => {
       if (stopped) return;
@@ -148,16 +148,20 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
       return inFlight;
     },
     async close(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      draining = true;
-      // Stop accepting, but keep the open connections for DRAIN_GRACE_MS: http.Server#close would also close
-      // the idle ones at once (node >= 19), resetting a request a client has just sent on one of them.
-      const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
-      await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_GRACE_MS, timeoutMs)));
-      server.closeIdleConnections();
-      await waitFor(() => inFlight === 0, Math.max(0, deadline - Date.now()));
-      server.closeAllConnections();
-      server.close(); // http's own bookkeeping (its connection-checking timer); the listener is already closed
+      let closed: Promise<void> = Promise.resolve();
+      await drain(timeoutMs, {
+        stopAccepting() {
+          draining = true;
+          // The net.Server close only: http.Server#close would also close the idle connections at once (node >= 19).
+          closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+        },
+        closeIdle: () => server.closeIdleConnections(),
+        inFlight: () => inFlight,
+        closeAll() {
+          server.closeAllConnections();
+          server.close(); // http's own bookkeeping (its connection-checking timer); the listener is already closed
+        },
+      });
       await closed;
     },
   };

@@ -26,6 +26,30 @@ export interface RunningEngine {
  */
 export const DRAIN_GRACE_MS = 250;
 
+/** What an engine does at each step of `drain`. */
+export interface DrainSteps {
+  /** Closes the listener; open connections stay, and the engine answers with Connection: close from now on. */
+  stopAccepting(): void;
+  /** Closes the connections with no request on them. */
+  closeIdle(): void;
+  inFlight(): number;
+  /** Closes whatever is left. */
+  closeAll(): void;
+}
+
+/**
+ * The shutdown both engines share: stop accepting, keep the open connections for DRAIN_GRACE_MS, close
+ * the idle ones, let the requests in flight finish (all of it within `timeoutMs`), then close the rest.
+ */
+export async function drain(timeoutMs: number, steps: DrainSteps): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  steps.stopAccepting();
+  await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_GRACE_MS, timeoutMs)));
+  steps.closeIdle();
+  await waitFor(() => steps.inFlight() === 0, Math.max(0, deadline - Date.now()));
+  steps.closeAll();
+}
+
 /** Waits until `done()` holds or the deadline passes (polling; shutdown only). */
 export async function waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
