@@ -21,6 +21,10 @@ export const RELAY_NODE_FLAGS: readonly string[] = (
   JSON.parse(readFileSync(new URL('../relay/node-flags.json', import.meta.url), 'utf8')) as { flags: string[] }
 ).flags;
 
+/** The relay's two HTTP engines: the tests of everything engine-dependent run on both. */
+export const ENGINES = ['hyper-express', 'node'] as const;
+export type Engine = (typeof ENGINES)[number];
+
 export interface RunningRelay {
   /** http://127.0.0.1:PORT */
   origin: string;
@@ -43,9 +47,11 @@ export interface RunningRelay {
 export interface StartRelayOptions {
   env?: Record<string, string>;
   staticDir?: string;
-  engine?: 'node' | 'hyper-express';
+  engine?: Engine;
   /** A database to open (and reopen after a crash); kept on stop. Default: a fresh folder, removed on stop. */
   dbPath?: string;
+  /** The relay's entry point; default RELAY_MAIN (e.g. a release's copy instead). */
+  main?: string;
 }
 
 const STARTUP_TIMEOUT_MS = 20_000;
@@ -71,9 +77,10 @@ export async function killAllRelays(): Promise<void> {
 }
 
 export async function startRelay(options: StartRelayOptions = {}): Promise<RunningRelay> {
-  if (!existsSync(RELAY_MAIN)) {
+  const main = options.main ?? RELAY_MAIN;
+  if (!existsSync(main)) {
     throw new Error(
-      `${RELAY_MAIN} is missing: build the relay first (pnpm build, or pnpm --filter @psst/protocol build && pnpm --filter @psst/relay build)`,
+      `${main} is missing: build the relay first (pnpm build, or pnpm --filter @psst/protocol build && pnpm --filter @psst/relay build)`,
     );
   }
   const ownsData = options.dbPath === undefined;
@@ -96,7 +103,7 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Runni
     ...(options.staticDir ? { PSST_STATIC_DIR: options.staticDir } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, RELAY_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {

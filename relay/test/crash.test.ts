@@ -17,7 +17,7 @@ import {
   type SealedBody,
   sealBody,
   sleep,
-  spawnRelay,
+  startRelay,
   useTempDir,
 } from './support.js';
 
@@ -168,7 +168,7 @@ async function killCycles(engine: Engine, dir: string, cycles: number, env: Reco
   const pool = await sealPool();
   let answered = 0;
   for (let cycle = 0; cycle < cycles; cycle++) {
-    const relay = await spawnRelay({ engine, dbPath, env });
+    const relay = await startRelay({ engine, dbPath, env });
     try {
       await verify(relay.origin, ledger);
       let killed = false;
@@ -185,7 +185,7 @@ async function killCycles(engine: Engine, dir: string, cycles: number, env: Reco
       await relay.stop('SIGKILL');
     }
   }
-  const last = await spawnRelay({ engine, dbPath, env });
+  const last = await startRelay({ engine, dbPath, env });
   try {
     await verify(last.origin, ledger);
   } finally {
@@ -215,7 +215,7 @@ describe.each(ENGINES)('crash and shutdown (%s)', (engine) => {
     const pool = await sealPool();
     let inFlightAtSigterm = 0;
     for (let round = 0; round < 3; round++) {
-      const relay = await spawnRelay({ engine, dbPath });
+      const relay = await startRelay({ engine, dbPath });
       let stopping = false;
       const stopper = (async () => {
         await sleep(100 + Math.random() * 200);
@@ -230,7 +230,7 @@ describe.each(ENGINES)('crash and shutdown (%s)', (engine) => {
       expect(stats.answered).toBe(stats.sent);
       inFlightAtSigterm += stats.answeredAfterStop;
       expect(code, relay.logs().slice(-2000)).toBe(0);
-      const check = await spawnRelay({ engine, dbPath });
+      const check = await startRelay({ engine, dbPath });
       try {
         await verify(check.origin, ledger);
       } finally {

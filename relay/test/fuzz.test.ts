@@ -7,16 +7,14 @@ import {
   createSecret,
   ENGINES,
   type Engine,
-  killAllRelays,
   look,
-  makeTempDir,
   type Reply,
+  type RunningRelay,
   request,
   reveal,
   rssBytes,
-  type SpawnedRelay,
-  spawnRelay,
-  type TempDir,
+  startRelay,
+  useTempDir,
 } from './support.js';
 
 const RUNS = 300;
@@ -220,14 +218,13 @@ function postBig(port: number, path: string, body: Buffer, chunked: boolean): Pr
 }
 
 describe.each(ENGINES)('fuzzed requests (%s)', (engine) => {
-  let tmp: TempDir;
-  let relay: SpawnedRelay;
+  const tmp = useTempDir();
+  let relay: RunningRelay;
   let port: number;
   let baselineRss: number;
 
   beforeAll(async () => {
-    tmp = makeTempDir();
-    relay = await spawnRelay({ engine, dbPath: join(tmp.dir, 'psst.db') });
+    relay = await startRelay({ engine, dbPath: join(tmp.dir, 'psst.db') });
     port = Number(new URL(relay.origin).port);
     // Warm up the paths the fuzzer will hit, then take the baseline.
     for (let i = 0; i < 20; i++) {
@@ -240,8 +237,6 @@ describe.each(ENGINES)('fuzzed requests (%s)', (engine) => {
   });
   afterAll(async () => {
     await relay?.stop('SIGTERM');
-    await killAllRelays();
-    tmp.remove();
   });
 
   it('answers every random request with a 4xx and a JSON error body', async () => {

@@ -3,33 +3,20 @@
 import http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type CreatedSecret,
-  createSecret,
-  ENGINES,
-  killAllRelays,
-  makeTempDir,
-  reveal,
-  type SpawnedRelay,
-  spawnRelay,
-  type TempDir,
-} from './support.js';
+import { type CreatedSecret, createSecret, ENGINES, type RunningRelay, reveal, startRelay, useTempDir } from './support.js';
 
 const ROUNDS = 3;
 const SECRETS_PER_VIEWS = 6;
 const BURST = 16;
 
 describe.each(ENGINES)('reveal races (%s)', (engine) => {
-  let tmp: TempDir;
-  let relay: SpawnedRelay;
+  const tmp = useTempDir();
+  let relay: RunningRelay;
   beforeAll(async () => {
-    tmp = makeTempDir();
-    relay = await spawnRelay({ engine, dbPath: join(tmp.dir, 'psst.db') });
+    relay = await startRelay({ engine, dbPath: join(tmp.dir, 'psst.db') });
   });
   afterAll(async () => {
     await relay?.stop('SIGTERM');
-    await killAllRelays();
-    tmp.remove();
   });
 
   it('gives exactly `views` envelopes to a burst of concurrent reveals, across many secrets at once', async () => {

@@ -5,11 +5,10 @@
 // a reset leaves the client not knowing whether its secret exists.
 import net from 'node:net';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ENGINES, killAllRelays, spawnRelay, useTempDir } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { ENGINES, sleep, startRelay, useTempDir } from './support.js';
 
 const tmp = useTempDir();
-afterAll(killAllRelays);
 
 /** Reads one HTTP/1.1 response (headers and a Content-Length body) from a socket; null if the socket ends or resets first. */
 function readResponse(socket: net.Socket, timeoutMs: number): Promise<{ head: string; body: string } | null> {
@@ -42,7 +41,7 @@ const healthz = 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-al
 
 describe.each(ENGINES)('graceful shutdown with keep-alive connections (%s)', (engine) => {
   it('answers a request sent on an idle keep-alive connection right after SIGTERM, with Connection: close, then exits 0', async () => {
-    const relay = await spawnRelay({ engine, dbPath: join(tmp.dir, `shutdown-${engine}.db`) });
+    const relay = await startRelay({ engine, dbPath: join(tmp.dir, `shutdown-${engine}.db`) });
     const { port } = new URL(relay.origin);
     const sockets = await Promise.all(
       Array.from(
@@ -63,7 +62,7 @@ describe.each(ENGINES)('graceful shutdown with keep-alive connections (%s)', (en
       }
       relay.child.kill('SIGTERM');
       // The clients reuse their connections a moment later, as a busy client would.
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       const answers = await Promise.all(
         sockets.map((socket) => {
           const answer = readResponse(socket, 5_000);

@@ -9,16 +9,14 @@ import { SLOW_CLIENT_CUT_MS, shortTimeouts } from './relay-env.js';
 import {
   createSecret,
   ENGINES,
-  killAllRelays,
   look,
-  makeTempDir,
   openFds,
+  type RunningRelay,
   reveal,
   rssBytes,
-  type SpawnedRelay,
   sleep,
-  spawnRelay,
-  type TempDir,
+  startRelay,
+  useTempDir,
   waitUntil,
 } from './support.js';
 
@@ -76,18 +74,15 @@ function openGreedy(port: number): SlowClient {
 }
 
 describe.each(ENGINES)('slow and greedy clients (%s)', (engine) => {
-  let tmp: TempDir;
-  let relay: SpawnedRelay;
+  const tmp = useTempDir();
+  let relay: RunningRelay;
   let port: number;
   beforeAll(async () => {
-    tmp = makeTempDir();
-    relay = await spawnRelay({ engine, dbPath: join(tmp.dir, 'psst.db'), env: shortTimeouts });
+    relay = await startRelay({ engine, dbPath: join(tmp.dir, 'psst.db'), env: shortTimeouts });
     port = Number(new URL(relay.origin).port);
   });
   afterAll(async () => {
     await relay?.stop('SIGTERM');
-    await killAllRelays();
-    tmp.remove();
   });
 
   it('keeps serving normal clients, cuts the slow ones, and returns to its baseline of fds and memory', async () => {

@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateSecretResponse } from '@psst/protocol/api';
 import { afterAll, beforeAll } from 'vitest';
-import { killAllRelays, type RunningRelay, sealTestSecret, startRelay } from '../../test-support/relay.js';
+import { killAllRelays, sealTestSecret } from '../../test-support/relay.js';
 
-export const ENGINES = ['hyper-express', 'node'] as const;
-export type Engine = (typeof ENGINES)[number];
+export { ENGINES, type Engine, killAllRelays, type RunningRelay, startRelay } from '../../test-support/relay.js';
 
 export interface TempDir {
   dir: string;
@@ -39,16 +38,6 @@ export function useTempDir(): { readonly dir: string } {
       return tmp.dir;
     },
   };
-}
-
-/** The built relay as a child process on its own database, which survives stops and kills for restarts. */
-export type SpawnedRelay = RunningRelay;
-
-export { killAllRelays };
-
-/** Starts `node relay/dist/main.js` on an ephemeral port with the given database and settings. */
-export function spawnRelay(options: { engine: Engine; dbPath: string; env?: Record<string, string> }): Promise<SpawnedRelay> {
-  return startRelay(options);
 }
 
 export interface Reply {

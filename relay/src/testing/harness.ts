@@ -6,15 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateSecretResponse, ErrorResponse } from '@psst/protocol/api';
 import { expect } from 'vitest';
-import { type SealedTestSecret, sealTestSecret, TEST_KDF } from '../../../test-support/relay.js';
+import { type Engine, type SealedTestSecret, sealTestSecret, TEST_KDF } from '../../../test-support/relay.js';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { type RelayServer, startRelayServer } from '../server.js';
 
-export const ENGINES = ['hyper-express', 'node'] as const;
-export type Engine = (typeof ENGINES)[number];
-
-export { TEST_KDF };
+export { ENGINES, type Engine } from '../../../test-support/relay.js';
 
 export interface TestRelay {
   origin: string;
@@ -70,10 +67,8 @@ export async function startTestRelay(
   };
 }
 
-export type SealedRequest = SealedTestSecret;
-
 /** A text secret sealed for real (small scrypt with a passphrase), and its create body. */
-export function sealRequest(options: { text?: string; passphrase?: string; ttl?: number; views?: number } = {}): Promise<SealedRequest> {
+export function sealRequest(options: { text?: string; passphrase?: string; ttl?: number; views?: number } = {}): Promise<SealedTestSecret> {
   return sealTestSecret({ text: options.text ?? 'the launch code is 0000', ...options, ...(options.passphrase ? { kdf: TEST_KDF } : {}) });
 }
 
@@ -121,7 +116,7 @@ export interface Created {
   id: string;
   manageToken: string;
   expiresAt: string;
-  sealed: SealedRequest;
+  sealed: SealedTestSecret;
 }
 
 export async function create(origin: string, options: Parameters<typeof sealRequest>[0] = {}): Promise<Created> {
