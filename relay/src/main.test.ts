@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestSecret, startRelay } from '../../test-support/relay.js';
-import { ENGINES } from './testing/harness.js';
+import { call, ENGINES } from './testing/harness.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -14,24 +14,19 @@ afterAll(() => {
 });
 
 async function look(origin: string, id: string, token: string) {
-  const response = await fetch(`${origin}/api/secrets/${id}`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: response.status, json: (await response.json()) as { viewsLeft?: number; reason?: string } };
+  const { status, json } = await call(origin, 'GET', `/api/secrets/${id}`, { token });
+  return { status, json };
 }
 
 describe.each(ENGINES)('the relay process (%s)', (engine) => {
   it('keeps unexpired secrets across a SIGTERM and a restart, and exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'psst-restart-'));
     dirs.push(dir);
-    const env = { PSST_DB_PATH: join(dir, 'psst.db') };
-    const first = await startRelay({ engine, env });
+    const dbPath = join(dir, 'psst.db');
+    const first = await startRelay({ engine, dbPath });
     const kept = await createTestSecret(first.origin, { views: 2 });
     const read = await createTestSecret(first.origin);
-    const reveal = (origin: string, id: string, token: string) =>
-      fetch(`${origin}/api/secrets/${id}/reveal`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: '{}',
-      });
+    const reveal = (origin: string, id: string, token: string) => call(origin, 'POST', `/api/secrets/${id}/reveal`, { token, body: {} });
     expect((await reveal(first.origin, kept.id, kept.accessToken)).status).toBe(200);
     expect((await reveal(first.origin, read.id, read.accessToken)).status).toBe(200);
     const listening = JSON.parse(
@@ -44,7 +39,7 @@ describe.each(ENGINES)('the relay process (%s)', (engine) => {
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(first.logs()).toContain('"event":"stopped"');
 
-    const second = await startRelay({ engine, env });
+    const second = await startRelay({ engine, dbPath });
     try {
       expect(await look(second.origin, kept.id, kept.accessToken)).toEqual({
         status: 200,
