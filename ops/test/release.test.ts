@@ -1,13 +1,12 @@
 // The release install.sh puts under /opt/psst/releases/<rev>: built here by
 // the same build-release.sh (Debian instead of Alpine, same commands), then
 // started the way the OpenRC service starts it.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RELAY_NODE_FLAGS } from '../../test-support/relay';
-import { opsDir, repoDir, run, waitFor } from './support/tools';
+import { RELAY_NODE_FLAGS, startRelay } from '../../test-support/relay';
+import { opsDir, repoDir, run } from './support/tools';
 
 const scratch = mkdtempSync(join(tmpdir(), 'psst-ops-release-'));
 const release = join(scratch, 'release');
@@ -42,39 +41,18 @@ describe('a release built by build-release.sh', () => {
   });
 
   it('starts with node:http, as on Alpine, and answers', async () => {
-    const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, join(release, 'relay/dist/main.js')], {
-      cwd: scratch,
-      env: {
-        ...process.env,
-        PSST_HTTP_ENGINE: 'node',
-        PSST_PORT: '0',
-        PSST_METRICS_PORT: '0',
-        PSST_DB_PATH: join(scratch, 'psst.db'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
+    const relay = await startRelay({ engine: 'node', main: join(release, 'relay/dist/main.js'), dbPath: join(scratch, 'psst.db') });
     try {
-      const listening = await waitFor('the listening line', async () => {
-        const line = out.split('\n').find((l) => l.includes('"listening"'));
-        return line ? (JSON.parse(line) as { port: number; engine: string }) : undefined;
-      });
-      expect(listening.engine).toBe('node');
-      const res = await fetch(`http://127.0.0.1:${listening.port}/healthz`);
+      const line = relay
+        .logs()
+        .split('\n')
+        .find((l) => l.includes('"listening"'));
+      expect(line).toBeDefined();
+      expect((JSON.parse(line as string) as { engine: string }).engine).toBe('node');
+      const res = await fetch(`${relay.origin}/healthz`);
       expect(res.status).toBe(200);
     } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await relay.stop();
     }
-    expect(out).toContain('"listening"');
   });
 });
