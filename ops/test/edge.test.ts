@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Daemon, freePort, opsDir, requireTool, startDaemon, waitFor, waitForHttp } from './support/tools';
+import { type Daemon, opsDir, startCaddy as startCaddyOn, waitFor } from './support/tools';
 
 const scratch = mkdtempSync(join(tmpdir(), 'psst-ops-edge-'));
 let upstream: Server;
@@ -42,26 +42,16 @@ afterAll(async () => {
 });
 
 async function startCaddy(caddyDir: string, edgeFile: string, extraEnv: Record<string, string> = {}) {
-  const [port, admin] = await Promise.all([freePort(), freePort()]);
-  const daemon = startDaemon('caddy', requireTool('caddy'), ['run', '--config', join(caddyDir, 'Caddyfile'), '--adapter', 'caddyfile'], {
-    cwd: scratch,
-    env: {
-      ...process.env,
-      PSST_SITE_ADDRESS: `http://127.0.0.1:${port}`,
-      PSST_RELAY_UPSTREAM: `127.0.0.1:${upstreamPort}`,
-      PSST_WEBROOT: scratch,
-      PSST_CADDY_ADMIN: `127.0.0.1:${admin}`,
-      PSST_CADDY_ACCESS_LOG: join(scratch, `access-${port}.log`),
-      PSST_CADDY_EDGE: edgeFile,
-      XDG_DATA_HOME: scratch,
-      XDG_CONFIG_HOME: scratch,
-      ...extraEnv,
-    },
+  const caddy = await startCaddyOn({
+    scratch,
+    caddyfile: join(caddyDir, 'Caddyfile'),
+    upstream: `127.0.0.1:${upstreamPort}`,
+    webroot: scratch,
+    accessLog: join(scratch, `access-${edgeFile}-${daemons.length}.log`),
+    env: { PSST_CADDY_EDGE: edgeFile, ...extraEnv },
   });
-  daemons.push(daemon);
-  const origin = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${origin}/healthz`, daemon);
-  return { origin, admin: `http://127.0.0.1:${admin}` };
+  daemons.push(caddy.daemon);
+  return caddy;
 }
 
 async function forwardedFor(origin: string, headers: Record<string, string>) {

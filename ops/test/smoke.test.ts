@@ -9,13 +9,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeB64u } from '@psst/protocol/b64u';
-import { sealSecret } from '@psst/protocol/secret';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSecret, type RunningRelay, startRelay } from '../../test-support/relay';
+import { createTestSecret, TEST_KDF as kdf, type RunningRelay, sealTestSecret, startRelay } from '../../test-support/relay';
 import { parseAlloy, toPrometheusScrapeConfigs } from './support/alloy';
-import { type Daemon, freePort, opsDir, repoDir, requireTool, startDaemon, waitFor, waitForHttp } from './support/tools';
+import { type Daemon, freePort, opsDir, repoDir, requireTool, startCaddy, startDaemon, waitFor, waitForHttp } from './support/tools';
 
-const kdf = { log2n: 10, r: 8, p: 1 };
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 /** Everything that must never reach a log: ids, tokens, a query-string marker. */
@@ -58,7 +56,7 @@ beforeAll(async () => {
     if (!existsSync(join(repoDir, built)))
       throw new Error(`${built} is missing: run \`pnpm build\` first (the smoke test runs the built relay and page)`);
   }
-  const caddy = requireTool('caddy');
+  requireTool('caddy'); // missing tools fail here, before anything starts
   const prometheus = requireTool('prometheus');
   const nodeExporter = requireTool('prometheus-node-exporter');
   scratch = mkdtempSync(join(tmpdir(), 'psst-ops-smoke-'));
@@ -78,22 +76,17 @@ beforeAll(async () => {
   const relayPort = new URL(relay.origin).port;
   const metricsHostPort = new URL(relay.metricsOrigin).host;
 
-  const [caddyPort, adminPort, nodePort, promPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  edge = `http://127.0.0.1:${caddyPort}`;
-  caddyAdmin = `http://127.0.0.1:${adminPort}`;
-  const caddyDaemon = startDaemon('caddy', caddy, ['run', '--config', join(opsDir, 'caddy/Caddyfile'), '--adapter', 'caddyfile'], {
-    cwd: scratch,
-    env: {
-      ...process.env,
-      PSST_SITE_ADDRESS: edge,
-      PSST_RELAY_UPSTREAM: `127.0.0.1:${relayPort}`,
-      PSST_WEBROOT: join(repoDir, 'reveal-page/dist'),
-      PSST_CADDY_ADMIN: `127.0.0.1:${adminPort}`,
-      PSST_CADDY_ACCESS_LOG: join(scratch, 'access.log'),
-      XDG_DATA_HOME: scratch,
-      XDG_CONFIG_HOME: scratch,
-    },
+  const [nodePort, promPort] = await Promise.all([freePort(), freePort()]);
+  const caddyRun = await startCaddy({
+    scratch,
+    upstream: `127.0.0.1:${relayPort}`,
+    webroot: join(repoDir, 'reveal-page/dist'),
+    accessLog: join(scratch, 'access.log'),
   });
+  const caddyDaemon = caddyRun.daemon;
+  const adminPort = caddyRun.adminPort;
+  edge = caddyRun.origin;
+  caddyAdmin = caddyRun.admin;
   daemons.push(caddyDaemon);
 
   // Production's node exporter flags, on a free port.
@@ -127,7 +120,6 @@ beforeAll(async () => {
   ]);
   daemons.push(promDaemon);
 
-  await waitForHttp(`${edge}/healthz`, caddyDaemon);
   await waitForHttp(`http://127.0.0.1:${nodePort}/metrics`, nodeDaemon);
   await waitForHttp(`${prometheusUrl}/-/ready`, promDaemon);
   await waitFor('all three scrape targets up', async () => ((await promValue('sum(up)')) === 3 ? true : undefined), 30_000);
@@ -232,15 +224,15 @@ async function sendTraffic() {
 
   // The quota (6 active) fills: creation answers 503 storage_full.
   for (let i = 0; i < 10; i++) {
-    const sealed = await sealSecret({ meta: { type: 'text' }, body: `fill ${i}` });
+    const sealed = await sealTestSecret({ text: `fill ${i}`, ttl: 3600 });
     const res = await fetch(`${edge}/api/secrets`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ envelope: encodeB64u(sealed.envelope), accessVerifier: sealed.accessVerifier, ttl: 3600 }),
+      body: JSON.stringify(sealed.body),
     });
     note('fill', res.status);
     const body = (await res.json()) as { id?: string; manageToken?: string };
-    if (body.id) secretsSeen.push(body.id, encodeB64u(sealed.keys.at));
+    if (body.id) secretsSeen.push(body.id, sealed.accessToken);
     if (body.manageToken) secretsSeen.push(body.manageToken);
   }
 

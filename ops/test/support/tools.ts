@@ -3,7 +3,7 @@
 // loopback ports and stop exactly the processes we started.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const opsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -135,4 +135,45 @@ export async function waitForHttp(url: string, daemon?: Daemon, timeoutMs = 20_0
   ).catch((err: unknown) => {
     throw new Error(`${String(err)}\n--- ${daemon?.name ?? ''} output ---\n${daemon?.output() ?? ''}`);
   });
+}
+
+export interface CaddyOptions {
+  /** Working folder: Caddy's data and config (XDG_*) go here. */
+  scratch: string;
+  /** host:port of the relay. */
+  upstream: string;
+  webroot: string;
+  accessLog: string;
+  /** Default: ops/caddy/Caddyfile. */
+  caddyfile?: string;
+  /** More of the Caddyfile's variables (PSST_CADDY_EDGE, PSST_EDGE_HEALTH_INTERVAL, …). */
+  env?: Record<string, string>;
+}
+
+/** The production Caddyfile on free loopback ports, answering once /healthz does. */
+export async function startCaddy(options: CaddyOptions): Promise<{ daemon: Daemon; origin: string; admin: string; adminPort: number }> {
+  const [port, adminPort] = await Promise.all([freePort(), freePort()]);
+  const origin = `http://127.0.0.1:${port}`;
+  const caddyfile = options.caddyfile ?? join(opsDir, 'caddy/Caddyfile');
+  const daemon = startDaemon('caddy', requireTool('caddy'), ['run', '--config', caddyfile, '--adapter', 'caddyfile'], {
+    cwd: options.scratch,
+    env: {
+      ...process.env,
+      PSST_SITE_ADDRESS: origin,
+      PSST_RELAY_UPSTREAM: options.upstream,
+      PSST_WEBROOT: options.webroot,
+      PSST_CADDY_ADMIN: `127.0.0.1:${adminPort}`,
+      PSST_CADDY_ACCESS_LOG: options.accessLog,
+      XDG_DATA_HOME: options.scratch,
+      XDG_CONFIG_HOME: options.scratch,
+      ...options.env,
+    },
+  });
+  try {
+    await waitForHttp(`${origin}/healthz`, daemon);
+  } catch (error) {
+    await daemon.stop();
+    throw error;
+  }
+  return { daemon, origin, admin: `http://127.0.0.1:${adminPort}`, adminPort };
 }
