@@ -4,30 +4,20 @@
 // (PRAGMA integrity_check), and creation resumes once space is freed, by reads
 // or by the sweeper erasing expired secrets.
 import { join } from 'node:path';
+import { CreateSecretResponse } from '@psst/protocol/api';
 import { MIN_TTL_SECONDS } from '@psst/protocol/limits';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { sealTestSecret } from '../../test-support/relay.js';
 import { maxPageCount, shortSweep } from './relay-env.js';
-import {
-  type CreatedSecret,
-  createSecret,
-  ENGINES,
-  look,
-  type Reply,
-  request,
-  reveal,
-  sealBody,
-  sleep,
-  spawnRelay,
-  useTempDir,
-} from './support.js';
+import { type CreatedSecret, createSecret, ENGINES, look, type Reply, request, reveal, sleep, startRelay, useTempDir } from './support.js';
 
 async function tryCreate(origin: string, ttl = 3600, text?: string): Promise<{ reply: Reply; secret?: CreatedSecret }> {
-  const sealed = await sealBody(1, text);
-  const body = JSON.stringify({ ...JSON.parse(sealed.body), ttl });
+  const sealed = await sealTestSecret({ text: text ?? 'correct horse battery staple', ttl, views: 1 });
+  const body = JSON.stringify(sealed.body);
   const reply = await request(origin, '/api/secrets', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   if (reply.status !== 201) return { reply };
-  const { id, manageToken } = reply.json as { id: string; manageToken: string };
+  const { id, manageToken } = CreateSecretResponse.parse(reply.json);
   return { reply, secret: { id, manageToken, accessToken: sealed.accessToken, views: 1 } };
 }
 
@@ -49,7 +39,7 @@ describe.each(ENGINES)('storage full (%s)', (engine) => {
   const tmp = useTempDir();
 
   it('answers 503 storage_full at the active-secret quota, keeps look and reveal working, and creates again after a read', async () => {
-    const relay = await spawnRelay({ engine, dbPath: join(tmp.dir, 'quota.db'), env: { PSST_MAX_ACTIVE_SECRETS: '5' } });
+    const relay = await startRelay({ engine, dbPath: join(tmp.dir, 'quota.db'), env: { PSST_MAX_ACTIVE_SECRETS: '5' } });
     try {
       const secrets: CreatedSecret[] = [];
       for (let i = 0; i < 5; i++) secrets.push(await createSecret(relay.origin));
@@ -68,7 +58,7 @@ describe.each(ENGINES)('storage full (%s)', (engine) => {
 
   it('answers 503 storage_full at the stored-bytes quota', async () => {
     // Room for two small envelopes (~330 bytes each), not three.
-    const relay = await spawnRelay({ engine, dbPath: join(tmp.dir, 'bytes.db'), env: { PSST_MAX_STORE_BYTES: '800' } });
+    const relay = await startRelay({ engine, dbPath: join(tmp.dir, 'bytes.db'), env: { PSST_MAX_STORE_BYTES: '800' } });
     try {
       const a = await createSecret(relay.origin);
       await createSecret(relay.origin);
@@ -82,7 +72,7 @@ describe.each(ENGINES)('storage full (%s)', (engine) => {
 
   it('answers 503 storage_full when the database file is full, stays intact, and creates again once reads free pages', async () => {
     const dbPath = join(tmp.dir, 'pages.db');
-    const relay = await spawnRelay({ engine, dbPath, env: maxPageCount(40) });
+    const relay = await startRelay({ engine, dbPath, env: maxPageCount(40) });
     const created: CreatedSecret[] = [];
     try {
       let full: Reply | undefined;
@@ -107,7 +97,7 @@ describe.each(ENGINES)('storage full (%s)', (engine) => {
       expect(await relay.stop('SIGTERM')).toBe(0);
     }
     expect(integrityCheck(dbPath)).toBe('ok');
-    const restarted = await spawnRelay({ engine, dbPath, env: maxPageCount(40) });
+    const restarted = await startRelay({ engine, dbPath, env: maxPageCount(40) });
     try {
       for (const s of created) expect((await look(restarted.origin, s)).status).toBe(200);
     } finally {
@@ -124,7 +114,7 @@ describe('storage full, then the sweeper', () => {
   it('creates again once the sweeper has erased expired secrets (both engines)', { timeout: 150_000 }, async () => {
     await Promise.all(
       ENGINES.map(async (engine) => {
-        const relay = await spawnRelay({
+        const relay = await startRelay({
           engine,
           dbPath: join(tmp.dir, `sweep-${engine}.db`),
           env: { PSST_MAX_ACTIVE_SECRETS: '3', ...shortSweep },
