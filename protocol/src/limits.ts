@@ -22,8 +22,12 @@ export interface KdfParams {
 
 /** scrypt parameters for new secrets. */
 export const DEFAULT_KDF: Readonly<KdfParams> = Object.freeze({ log2n: 17, r: 8, p: 1 });
-/** Readers refuse anything above these; the relay refuses them at creation. */
-export const READER_KDF_LIMITS: Readonly<KdfParams> = Object.freeze({ log2n: 20, r: 16, p: 4 });
+/**
+ * Readers refuse anything above these; the relay refuses them at creation.
+ * At most 256 MiB and 4x the default work (PROTOCOL.md, amended in v1 from
+ * 20/16/4): a hostile creator must not be able to freeze a recipient's device.
+ */
+export const READER_KDF_LIMITS: Readonly<KdfParams> = Object.freeze({ log2n: 18, r: 8, p: 2 });
 
 export const MIN_TTL_SECONDS = 60;
 export const DEFAULT_MAX_TTL_SECONDS = 604_800;
