@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CreateSecretRequest, createSecretRequestSchema, ErrorResponse, LookResponse, RevealRequest, SecretId } from './api.js';
+import {
+  CreateSecretRequest,
+  createSecretRequestSchema,
+  DEFAULT_RELAY_CONFIG,
+  ErrorResponse,
+  LookResponse,
+  RelayConfigResponse,
+  RevealRequest,
+  SecretId,
+} from './api.js';
 import { encodeB64u } from './b64u.js';
 
 const v32 = encodeB64u(new Uint8Array(32).fill(7));
@@ -37,5 +46,24 @@ describe('API schemas', () => {
   it('accepts only canonical secret ids', () => {
     expect(SecretId.safeParse('AAECAwQFBgcICQoLDA0ODw').success).toBe(true);
     expect(SecretId.safeParse('AAECAwQFBgcICQoLDA0ODx').success).toBe(false);
+  });
+
+  it('parses the relay settings, ignoring fields a newer relay adds, and refuses unknown modes', () => {
+    const body = { version: 1, maxTtlSeconds: 3600, maxViews: 3, maxEnvelopeBytes: 65_536, createEnabled: false, proofOfWork: 'auto' };
+    expect(RelayConfigResponse.parse({ ...body, later: true })).toEqual(body);
+    expect(RelayConfigResponse.safeParse({ ...body, proofOfWork: 'sometimes' }).success).toBe(false);
+    expect(RelayConfigResponse.safeParse({ ...body, version: 2 }).success).toBe(false);
+    expect(RelayConfigResponse.safeParse({ ...body, maxTtlSeconds: 59 }).success).toBe(false);
+  });
+
+  it('falls back to the protocol defaults for the relay settings', () => {
+    expect(RelayConfigResponse.parse(DEFAULT_RELAY_CONFIG)).toEqual({
+      version: 1,
+      maxTtlSeconds: 604_800,
+      maxViews: 10,
+      maxEnvelopeBytes: 1_048_576,
+      createEnabled: true,
+      proofOfWork: 'off',
+    });
   });
 });

@@ -9,6 +9,7 @@
 // it uses (the reveal page needs three of them; the rest cost ~450 B gzip).
 import * as z from 'zod/mini';
 import {
+  DEFAULT_MAX_ENVELOPE_BYTES,
   DEFAULT_MAX_TTL_SECONDS,
   DEFAULT_MAX_VIEWS,
   DEFAULT_VIEWS,
@@ -124,6 +125,31 @@ export const ErrorResponse = /* @__PURE__ */ z.object({
 });
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
 
+/** How a relay asks for proof of work: never, for every create, or only under pressure. */
+export const ProofOfWorkMode = /* @__PURE__ */ z.enum(['off', 'always', 'auto']);
+export type ProofOfWorkMode = z.infer<typeof ProofOfWorkMode>;
+
+/** `GET /api/config`: what a client needs to know before it creates. Unknown fields are ignored (a newer relay may add some). */
+export const RelayConfigResponse = /* @__PURE__ */ z.object({
+  version: z.literal(1),
+  maxTtlSeconds: int(MIN_TTL_SECONDS),
+  maxViews: int(1),
+  maxEnvelopeBytes: int(1),
+  createEnabled: z.boolean(),
+  proofOfWork: ProofOfWorkMode,
+});
+export type RelayConfigResponse = z.infer<typeof RelayConfigResponse>;
+
+/** What a client assumes when it cannot reach `GET /api/config`: the defaults of PROTOCOL.md. */
+export const DEFAULT_RELAY_CONFIG: Readonly<RelayConfigResponse> = Object.freeze({
+  version: 1,
+  maxTtlSeconds: DEFAULT_MAX_TTL_SECONDS,
+  maxViews: DEFAULT_MAX_VIEWS,
+  maxEnvelopeBytes: DEFAULT_MAX_ENVELOPE_BYTES,
+  createEnabled: true,
+  proofOfWork: 'off',
+});
+
 export const HealthResponse = /* @__PURE__ */ z.object({ status: z.literal('ok') });
 export type HealthResponse = z.infer<typeof HealthResponse>;
 
@@ -133,6 +159,7 @@ export const apiPaths = {
   secret: (id: string) => `/api/secrets/${id}`,
   reveal: (id: string) => `/api/secrets/${id}/reveal`,
   receipt: (id: string) => `/api/secrets/${id}/receipt`,
+  config: '/api/config',
   healthz: '/healthz',
   readyz: '/readyz',
 } as const;

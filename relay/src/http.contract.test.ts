@@ -3,7 +3,14 @@
 // SQLite file. A refactor that changes the wire fails here.
 
 import { connect } from 'node:net';
-import { CreateSecretResponse, ErrorResponse, LookResponse, ReceiptResponse, RevealResponse } from '@psst/protocol/api';
+import {
+  CreateSecretResponse,
+  ErrorResponse,
+  LookResponse,
+  ReceiptResponse,
+  RelayConfigResponse,
+  RevealResponse,
+} from '@psst/protocol/api';
 import { decodeB64u, encodeB64u } from '@psst/protocol/b64u';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, call, create, ENGINES, expectError, sealRequest, startTestRelay, type TestRelay } from './testing/harness.js';
@@ -361,6 +368,7 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
         ['POST', '/api/secrets/abc/receipt', 'GET'],
         ['OPTIONS', '/api/secrets', 'POST'],
         ['POST', '/healthz', 'GET'],
+        ['POST', '/api/config', 'GET'],
       ];
       for (const [method, path, allow] of cases) {
         const answer = await call(origin, method, path);
@@ -393,6 +401,45 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
       expect([health.status, health.json]).toEqual([200, { status: 'ok' }]);
       const ready = await call(origin, 'GET', '/readyz');
       expect([ready.status, ready.json]).toEqual([200, { status: 'ok' }]);
+    });
+  });
+
+  describe('relay settings', () => {
+    it('answers GET /api/config with exactly the protocol defaults of a default relay', async () => {
+      const answer = await call(origin, 'GET', '/api/config');
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(answer.json).toEqual({
+        version: 1,
+        maxTtlSeconds: 604_800,
+        maxViews: 10,
+        maxEnvelopeBytes: 1_048_576,
+        createEnabled: true,
+        proofOfWork: 'off',
+      });
+    });
+
+    it('reports the operator’s own limits, and creation switched off', async () => {
+      const other = await startTestRelay(engine, {
+        PSST_MAX_TTL_SECONDS: '3600',
+        PSST_MAX_VIEWS: '3',
+        PSST_MAX_ENVELOPE_BYTES: '65536',
+        PSST_CREATE_ENABLED: 'false',
+      });
+      try {
+        const answer = await call(other.origin, 'GET', '/api/config');
+        expect(RelayConfigResponse.parse(answer.json)).toEqual({
+          version: 1,
+          maxTtlSeconds: 3600,
+          maxViews: 3,
+          maxEnvelopeBytes: 65_536,
+          createEnabled: false,
+          proofOfWork: 'off',
+        });
+      } finally {
+        await other.close();
+      }
     });
   });
 

@@ -4,6 +4,7 @@
 import type { RouteHandler } from './context.js';
 import { healthz, readyz } from './health.js';
 import { createSecret, deleteSecret, getReceipt, lookSecret, revealSecret } from './secrets.js';
+import { getRelayConfig } from './settings.js';
 
 export type LimitKind = 'create' | 'read' | null;
 
@@ -37,6 +38,7 @@ export const ROUTES: readonly Route[] = [
     pattern: new RegExp(`^/api/secrets/${ID}/receipt$`),
     methods: { GET: { handler: getReceipt, limit: 'read' } },
   },
+  { template: '/api/config', pattern: /^\/api\/config$/, methods: { GET: { handler: getRelayConfig, limit: 'read' } } },
   { template: '/healthz', pattern: /^\/healthz$/, methods: { GET: { handler: healthz, limit: null } } },
   { template: '/readyz', pattern: /^\/readyz$/, methods: { GET: { handler: readyz, limit: null } } },
 ];
