@@ -1,10 +1,10 @@
+import { createdAnswer, recordingFetch } from '@psst/client/test-fakes';
 import { parseLink } from '@psst/protocol/link';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { COMMAND_SHARE_CLIPBOARD, createBackground, MENU_SHARE_CLIPBOARD, MENU_SHARE_SELECTION } from './background';
 import { RECEIPT_ALARM } from './receipts';
 import { historySetting } from './settings';
-import { createdAnswer, recordingFetch } from './test-fakes';
 
 type Listener = (...args: never[]) => unknown;
 

@@ -1,13 +1,14 @@
 // The background's behaviour: context menus, the keyboard command, receipt
 // alarms and notification clicks. entrypoints/background.ts only passes in the
 // browser APIs and the clipboard for its browser.
+
+import type { FetchLike } from '@psst/client/relay-client';
 import type { Browser } from 'wxt/browser';
 import type { ClipboardAccess } from './clipboard';
 import { addEntry } from './history';
 import { receiptDeps, scheduleReceipts, updateHistory } from './history-store';
 import { createNotifier, opensOptions } from './notify';
 import { pollReceipts, RECEIPT_ALARM } from './receipts';
-import type { FetchLike } from './relay-client';
 import { FALLBACK_NOTE, readSelection } from './selection';
 import { loadSettings, receiptNotificationsSetting } from './settings';
 import { type ShareDeps, type ShareOutcome, shareText } from './share';

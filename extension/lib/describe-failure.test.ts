@@ -1,7 +1,7 @@
+import { RelayError } from '@psst/client/relay-client';
 import { describe, expect, it } from 'vitest';
 import { describeFailure } from './describe-failure';
 import { ClipboardError, NoHostPermissionError } from './errors';
-import { RelayError } from './relay-client';
 import { RelayUrlError } from './relay-url';
 
 function api(status: number, error: string, message = 'm', retryAfter?: number) {

@@ -1,8 +1,9 @@
 // The stored history: serialised read-modify-writes, and the receipt alarm
 // that follows it. Shared by the background and the popup.
+
+import { deleteSecret, type FetchLike } from '@psst/client/relay-client';
 import { applyReceipt, type HistoryEntry, nextCheckTime, replaceEntry } from './history';
 import { alarmTime, pollReceipts, RECEIPT_ALARM, type ReceiptDeps } from './receipts';
-import { deleteSecret, type FetchLike } from './relay-client';
 import { historySetting } from './settings';
 
 let queue: Promise<unknown> = Promise.resolve();

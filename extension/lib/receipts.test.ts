@@ -1,10 +1,10 @@
+import { json, recordingFetch, SOME_TOKEN } from '@psst/client/test-fakes';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { entryFromCreate, type HistoryEntry } from './history';
 import { receiptDeps, refreshReceipts, revokeEntry, scheduleReceipts } from './history-store';
 import { alarmTime, MIN_ALARM_DELAY_MS, pollReceipts, RECEIPT_ALARM } from './receipts';
 import { historySetting } from './settings';
-import { json, recordingFetch, SOME_TOKEN } from './test-fakes';
 
 const T0 = new Date(Date.now() - 120_000);
 const LATER = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, '.000Z');

@@ -1,6 +1,6 @@
+import { json, recordingFetch } from '@psst/client/test-fakes';
 import { describe, expect, it } from 'vitest';
 import { type PermissionsLike, setUpRelay } from './relay-setup';
-import { json, recordingFetch } from './test-fakes';
 
 function permissions(grant: boolean): PermissionsLike & { asked: string[][] } {
   const asked: string[][] = [];

@@ -1,7 +1,8 @@
 // Pointing the extension at a relay: normalise the address, ask for host
 // permission for that origin only, check /healthz, then save it.
+
+import { checkHealth, type FetchLike } from '@psst/client/relay-client';
 import { describeFailure } from './describe-failure';
-import { checkHealth, type FetchLike } from './relay-client';
 import { hostPatternFor, normaliseRelayUrl } from './relay-url';
 
 export interface PermissionsLike {

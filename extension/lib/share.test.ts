@@ -1,3 +1,4 @@
+import { createdAnswer, json, recordingFetch, SOME_ID, SOME_TOKEN, TEST_KDF } from '@psst/client/test-fakes';
 import { decodeB64u } from '@psst/protocol/b64u';
 import { parseLink } from '@psst/protocol/link';
 import { decodeText, openSecret } from '@psst/protocol/secret';
@@ -6,7 +7,6 @@ import { NoHostPermissionError, NothingToShareError } from './errors';
 import type { HistoryEntry } from './history';
 import type { Notice, ShareDeps } from './share';
 import { createLink, shareText } from './share';
-import { createdAnswer, json, recordingFetch, SOME_ID, SOME_TOKEN, TEST_KDF } from './test-fakes';
 
 const TEXT = 'line one\n    indented «ünïcødé» 🔑\n\ttab';
 

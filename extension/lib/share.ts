@@ -1,6 +1,8 @@
 // Creating a link: seal the text with the protocol, create it on the relay,
 // build the link. Then, for shares from menus and the keyboard: copy the link,
 // remember the entry and tell the user. Every browser API comes in as a parameter.
+
+import { createSecret, type FetchLike } from '@psst/client/relay-client';
 import { encodeB64u } from '@psst/protocol/b64u';
 import type { KdfParams } from '@psst/protocol/limits';
 import { buildLink } from '@psst/protocol/link';
@@ -9,7 +11,6 @@ import { describeFailure, type FailureWords } from './describe-failure';
 import { NoHostPermissionError, NothingToShareError } from './errors';
 import { describeCreated } from './format';
 import { entryFromCreate, type HistoryEntry } from './history';
-import { createSecret, type FetchLike } from './relay-client';
 import { hostPatternFor, normaliseRelayUrl } from './relay-url';
 
 export interface CreateLinkDeps {

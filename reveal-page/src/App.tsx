@@ -1,9 +1,10 @@
 // The page: reads the link, Looks, waits for the click, reveals. It holds the
 // current view; the views themselves are in views.tsx.
+
+import { createRelayClient, type RelayClient } from '@psst/client/reveal-client';
+import { lookUp, revealSecret, type View } from '@psst/client/reveal-flow';
 import type { ParsedLink } from '@psst/protocol/link';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { lookUp, revealSecret, type View } from './flow.js';
-import { createRelayClient, type RelayClient } from './relay-client.js';
 import { readSecretLink, recallRevealed, rememberRevealed, withoutFragment } from './secret-link.js';
 import { statusFor, strings } from './strings.js';
 import { MessageView, RevealedView, WaitingView } from './views.js';

@@ -1,7 +1,8 @@
 // Every word the reveal page shows or announces, in one place, including the
 // one mapping from API error codes and gone reasons to words for people.
+
+import type { View } from '@psst/client/reveal-flow';
 import { MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
-import type { View } from './flow.js';
 
 export type GoneReasonKey = 'read' | 'expired' | 'deleted' | 'burned';
 

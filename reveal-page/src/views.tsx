@@ -1,10 +1,11 @@
 // The page's three kinds of content: what is waiting (with the Reveal button),
 // the revealed secret, and a message for every other state.
+
+import { sanitiseFileName } from '@psst/client/file-name';
+import type { RevealedSecret, View } from '@psst/client/reveal-flow';
 import type { LookResponse } from '@psst/protocol/api';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Busy } from './App.js';
-import { sanitiseFileName } from './file-name.js';
-import type { RevealedSecret, View } from './flow.js';
 import { messageFor, strings } from './strings.js';
 
 export function WaitingView(props: {

@@ -1,6 +1,6 @@
 import { apiPaths } from '@psst/protocol/api';
 import { describe, expect, it } from 'vitest';
-import { createRelayClient } from './relay-client.js';
+import { createRelayClient } from './reveal-client.js';
 
 const id = 'AAAAAAAAAAAAAAAAAAAAAA';
 const token = new Uint8Array(32).fill(1);

@@ -1,7 +1,7 @@
 // Small fakes shared by the lib tests: a fetch that records what it was asked
 // and answers from a script, and a fake relay state behind it.
 import { encodeB64u } from '@psst/protocol/b64u';
-import type { FetchLike } from './relay-client';
+import type { FetchLike } from './relay-client.js';
 
 export interface RecordedRequest {
   url: string;

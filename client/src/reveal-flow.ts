@@ -5,7 +5,7 @@ import { decodeB64u } from '@psst/protocol/b64u';
 import { deriveAccessToken, deriveKeysFrom, derivePassphraseKey, type ProgressCallback } from '@psst/protocol/key-schedule';
 import type { ParsedLink } from '@psst/protocol/link';
 import { decodeText, openSecret } from '@psst/protocol/secret';
-import type { Problem, RelayClient } from './relay-client.js';
+import type { Problem, RelayClient } from './reveal-client.js';
 
 export type RevealedSecret = { type: 'text'; text: string } | { type: 'file'; name: string; mime: string; bytes: Uint8Array<ArrayBuffer> };
 

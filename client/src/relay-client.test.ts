@@ -1,6 +1,7 @@
+import { DEFAULT_RELAY_CONFIG } from '@psst/protocol/api';
 import { describe, expect, it } from 'vitest';
-import { checkHealth, createSecret, deleteSecret, fetchReceipt, RelayError } from './relay-client';
-import { json, recordingFetch, SOME_ID, SOME_TOKEN } from './test-fakes';
+import { checkHealth, createSecret, deleteSecret, fetchReceipt, fetchRelayConfig, loadRelayConfig, RelayError } from './relay-client.js';
+import { json, recordingFetch, SOME_ID, SOME_TOKEN } from './test-fakes.js';
 
 const REQUEST = { envelope: 'AQ', accessVerifier: SOME_TOKEN, ttl: 60, views: 1 };
 
@@ -55,5 +56,23 @@ describe('relay client', () => {
         'http://r',
       ),
     ).rejects.toMatchObject({ kind: 'bad_response' });
+  });
+
+  it('reads the relay settings and refuses a body that does not match them', async () => {
+    const settings = { version: 1, maxTtlSeconds: 3600, maxViews: 2, maxEnvelopeBytes: 4096, createEnabled: true, proofOfWork: 'off' };
+    const fetch = recordingFetch(() => json(200, settings));
+    expect(await fetchRelayConfig(fetch, 'http://r')).toEqual(settings);
+    expect(fetch.requests[0]).toMatchObject({ url: 'http://r/api/config', method: 'GET' });
+    const bad = recordingFetch(() => json(200, { ...settings, maxViews: 'many' }));
+    await expect(fetchRelayConfig(bad, 'http://r')).rejects.toMatchObject({ kind: 'bad_response' });
+  });
+
+  it('falls back to the protocol defaults only when the relay cannot be asked', async () => {
+    const offline = Object.assign(async () => Promise.reject(new TypeError('Failed to fetch')), { requests: [] });
+    expect(await loadRelayConfig(offline, 'http://r')).toEqual({ config: DEFAULT_RELAY_CONFIG, fromRelay: false });
+    const older = recordingFetch(() => json(404, { error: 'not_found', message: 'There is nothing at this address.' }));
+    expect(await loadRelayConfig(older, 'http://r')).toEqual({ config: DEFAULT_RELAY_CONFIG, fromRelay: false });
+    const limited = recordingFetch(() => json(429, { error: 'rate_limited', message: 'slow down' }, { 'Retry-After': '5' }));
+    await expect(loadRelayConfig(limited, 'http://r')).rejects.toMatchObject({ kind: 'api', status: 429, retryAfter: 5 });
   });
 });

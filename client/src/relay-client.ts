@@ -1,12 +1,16 @@
-// Talks to the relay's HTTP API. Every response is parsed with the protocol's
-// zod schemas; anything unexpected is a RelayError, never a cast.
+// The creator's calls to the relay's HTTP API (create, config, receipt,
+// delete, health), shared by the extension, the web composer and the CLI.
+// Every response is parsed with the protocol's zod schemas; anything
+// unexpected is a RelayError, never a cast.
 import {
   apiPaths,
   type CreateSecretRequest,
   CreateSecretResponse,
+  DEFAULT_RELAY_CONFIG,
   ErrorResponse,
   HealthResponse,
   ReceiptResponse,
+  RelayConfigResponse,
 } from '@psst/protocol/api';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -105,4 +109,33 @@ export async function checkHealth(fetchFn: FetchLike, relayUrl: string): Promise
   const response = await send(fetchFn, relayUrl + apiPaths.healthz, { method: 'GET' });
   if (response.status !== 200) throw await failure(response);
   parse(HealthResponse, await readJson(response), 'health answer');
+}
+
+/** `GET /api/config`: the relay's limits and whether it creates at all. */
+export async function fetchRelayConfig(fetchFn: FetchLike, relayUrl: string): Promise<RelayConfigResponse> {
+  const response = await send(fetchFn, relayUrl + apiPaths.config, { method: 'GET' });
+  if (response.status !== 200) throw await failure(response);
+  return parse(RelayConfigResponse, await readJson(response), 'relay settings');
+}
+
+export interface KnownRelayConfig {
+  config: Readonly<RelayConfigResponse>;
+  /** False when the relay could not be asked (unreachable, or older than GET /api/config): `config` is then the protocol defaults. */
+  fromRelay: boolean;
+}
+
+/**
+ * The relay's settings, or PROTOCOL.md's defaults when the relay cannot be
+ * asked (PROTOCOL.md: "a client that cannot reach it falls back to the
+ * defaults"). A relay that answers but refuses (429, 5xx) still throws: the
+ * create would fail the same way, and its words say why.
+ */
+export async function loadRelayConfig(fetchFn: FetchLike, relayUrl: string): Promise<KnownRelayConfig> {
+  try {
+    return { config: await fetchRelayConfig(fetchFn, relayUrl), fromRelay: true };
+  } catch (error) {
+    const older = error instanceof RelayError && (error.status === 404 || error.status === 405);
+    if (error instanceof RelayError && (error.kind === 'unreachable' || older)) return { config: DEFAULT_RELAY_CONFIG, fromRelay: false };
+    throw error;
+  }
 }
