@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../vitest.shared.ts';
+import { sourceConditions } from '../vitest.shared.js';
 
 export default defineConfig({
   ...sourceConditions,

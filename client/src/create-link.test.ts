@@ -80,7 +80,7 @@ describe('createLink on a real relay', () => {
     const { parseLink } = await import('@psst/protocol/link');
     const link = parseLink(made.link);
     expect(link.id).toBe(made.created.id);
-    const client = createRelayClient(relay.origin, fetchFn);
+    const client = createRelayClient(relay.origin);
     const view = await lookUp(link, client);
     if (view.kind !== 'waiting') throw new Error(`not waiting: ${view.kind}`);
     expect(view.look.viewsLeft).toBe(2);
