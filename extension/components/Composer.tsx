@@ -1,6 +1,7 @@
 // The composer: the secret, expiry, views, an optional passphrase and label.
+
+import { estimateStrength } from '@psst/client/passphrase-strength';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { estimateStrength } from '../lib/passphrase-strength';
 import { LimitFields } from './LimitFields';
 
 export interface ComposerValues {

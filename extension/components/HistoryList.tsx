@@ -1,6 +1,6 @@
 // Links created from this browser, with their state from receipts.
-import { formatTime } from '../lib/format';
-import type { HistoryEntry } from '../lib/history';
+import { formatTime } from '@psst/client/format';
+import type { HistoryEntry } from '@psst/client/history';
 
 export function describeState(entry: HistoryEntry): string {
   switch (entry.state) {

@@ -1,8 +1,9 @@
 // Expiry and views: one pair of fields for the composer (this link) and the
 // options page (the defaults of new links), so both offer the same choices
 // and bounds.
+
+import { describeDuration } from '@psst/client/format';
 import { DEFAULT_MAX_VIEWS } from '@psst/protocol/limits';
-import { describeDuration } from '../lib/format';
 import { TTL_CHOICES } from '../lib/settings';
 
 /** A views count the relay accepts by default: a whole number from 1 to DEFAULT_MAX_VIEWS. */

@@ -1,6 +1,7 @@
 // The new link: shown once, with Copy and a QR code. It is never stored.
+
+import { describeDuration, describeViews } from '@psst/client/format';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { describeDuration, describeViews } from '../lib/format';
 import { QrCode } from './QrCode';
 
 export interface LinkResultProps {

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
+
+import type { HistoryEntry } from '@psst/client/history';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HistoryEntry } from '../lib/history';
 import type { PopupServices } from '../lib/popup-services';
 import { Popup } from './Popup';
 

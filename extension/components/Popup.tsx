@@ -1,8 +1,9 @@
 // The popup: compose and create a link, show it once, list earlier links.
 // Everything that touches the browser comes in through `services`.
+
+import type { HistoryEntry } from '@psst/client/history';
 import { useEffect, useState } from 'preact/hooks';
 import { describeFailure, type FailureWords } from '../lib/describe-failure';
-import type { HistoryEntry } from '../lib/history';
 import type { PopupServices } from '../lib/popup-services';
 import type { Settings } from '../lib/settings';
 import { Composer, type ComposerValues } from './Composer';

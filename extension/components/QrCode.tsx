@@ -1,6 +1,7 @@
 // The link as a QR code, drawn as one SVG path (no canvas, no network).
+
+import { qrPathFor } from '@psst/client/qr';
 import { useMemo } from 'preact/hooks';
-import { qrPathFor } from '../lib/qr';
 
 export function QrCode({ text, label }: { text: string; label: string }) {
   const path = useMemo(() => qrPathFor(text), [text]);

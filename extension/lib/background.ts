@@ -2,10 +2,10 @@
 // alarms and notification clicks. entrypoints/background.ts only passes in the
 // browser APIs and the clipboard for its browser.
 
+import { addEntry } from '@psst/client/history';
 import type { FetchLike } from '@psst/client/relay-client';
 import type { Browser } from 'wxt/browser';
 import type { ClipboardAccess } from './clipboard';
-import { addEntry } from './history';
 import { receiptDeps, scheduleReceipts, updateHistory } from './history-store';
 import { createNotifier, opensOptions } from './notify';
 import { pollReceipts, RECEIPT_ALARM } from './receipts';

@@ -1,11 +1,11 @@
 // The one place that turns a failure (an API error code, a network problem, a
 // missing permission) into words a person understands.
 
+import { describeDuration } from '@psst/client/format';
 import { RelayError } from '@psst/client/relay-client';
 import type { ErrorCode } from '@psst/protocol/api';
 import { DEFAULT_MAX_ENVELOPE_BYTES } from '@psst/protocol/limits';
 import { ClipboardError, NoHostPermissionError, NothingToShareError } from './errors';
-import { describeDuration } from './format';
 import { RelayUrlError } from './relay-url';
 
 export interface FailureWords {

@@ -1,8 +1,8 @@
 // The stored history: serialised read-modify-writes, and the receipt alarm
 // that follows it. Shared by the background and the popup.
 
+import { applyReceipt, type HistoryEntry, nextCheckTime, replaceEntry } from '@psst/client/history';
 import { deleteSecret, type FetchLike } from '@psst/client/relay-client';
-import { applyReceipt, type HistoryEntry, nextCheckTime, replaceEntry } from './history';
 import { alarmTime, pollReceipts, RECEIPT_ALARM, type ReceiptDeps } from './receipts';
 import { historySetting } from './settings';
 

@@ -1,9 +1,9 @@
 // What the popup needs from the browser, built from the real APIs here and
 // from fakes in tests.
 
+import { addEntry, type HistoryEntry } from '@psst/client/history';
 import type { FetchLike } from '@psst/client/relay-client';
 import { ClipboardError } from './errors';
-import { addEntry, type HistoryEntry } from './history';
 import { refreshReceipts, revokeEntry, scheduleReceipts, updateHistory } from './history-store';
 import { historySetting, loadSettings, type Settings } from './settings';
 import { type CreateLinkDeps, createLink } from './share';

@@ -1,7 +1,7 @@
+import { entryFromCreate, type HistoryEntry } from '@psst/client/history';
 import { json, recordingFetch, SOME_TOKEN } from '@psst/client/test-fakes';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { entryFromCreate, type HistoryEntry } from './history';
 import { receiptDeps, refreshReceipts, revokeEntry, scheduleReceipts } from './history-store';
 import { alarmTime, MIN_ALARM_DELAY_MS, pollReceipts, RECEIPT_ALARM } from './receipts';
 import { historySetting } from './settings';

@@ -1,9 +1,9 @@
 // Polls the receipts of waiting links (each on its own back-off, see
 // history.ts) and tells the user when one was viewed.
 
+import { applyReceipt, type HistoryEntry, isDue, MAX_CHECK_SECONDS, nextCheckTime, replaceEntry } from '@psst/client/history';
 import { type FetchLike, fetchReceipt } from '@psst/client/relay-client';
 import { DEFAULT_TOMBSTONE_RETENTION_SECONDS } from '@psst/protocol/limits';
-import { applyReceipt, type HistoryEntry, isDue, MAX_CHECK_SECONDS, nextCheckTime, replaceEntry } from './history';
 
 export const RECEIPT_ALARM = 'psst-receipts';
 /** Chrome refuses alarms sooner than 30 s. */

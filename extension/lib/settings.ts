@@ -1,9 +1,10 @@
 // Every extension setting, each a WXT storage item with its fallback, and the
 // history of created links. Nothing here ever holds a plaintext, a key, a
 // passphrase or a full link.
+
+import type { HistoryEntry } from '@psst/client/history';
 import { DEFAULT_VIEWS } from '@psst/protocol/limits';
 import { storage } from 'wxt/utils/storage';
-import type { HistoryEntry } from './history';
 import { FALLBACK_RELAY_URL, normaliseRelayUrl } from './relay-url';
 
 /** The relay this build was made for (WXT_PSST_RELAY_URL at build time). */

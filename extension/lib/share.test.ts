@@ -1,10 +1,10 @@
+import type { HistoryEntry } from '@psst/client/history';
 import { createdAnswer, json, recordingFetch, SOME_ID, SOME_TOKEN, TEST_KDF } from '@psst/client/test-fakes';
 import { decodeB64u } from '@psst/protocol/b64u';
 import { parseLink } from '@psst/protocol/link';
 import { decodeText, openSecret } from '@psst/protocol/secret';
 import { describe, expect, it } from 'vitest';
 import { NoHostPermissionError, NothingToShareError } from './errors';
-import type { HistoryEntry } from './history';
 import type { Notice, ShareDeps } from './share';
 import { createLink, shareText } from './share';
 

@@ -2,6 +2,8 @@
 // build the link. Then, for shares from menus and the keyboard: copy the link,
 // remember the entry and tell the user. Every browser API comes in as a parameter.
 
+import { describeCreated } from '@psst/client/format';
+import { entryFromCreate, type HistoryEntry } from '@psst/client/history';
 import { createSecret, type FetchLike } from '@psst/client/relay-client';
 import { encodeB64u } from '@psst/protocol/b64u';
 import type { KdfParams } from '@psst/protocol/limits';
@@ -9,8 +11,6 @@ import { buildLink } from '@psst/protocol/link';
 import { sealSecret } from '@psst/protocol/secret';
 import { describeFailure, type FailureWords } from './describe-failure';
 import { NoHostPermissionError, NothingToShareError } from './errors';
-import { describeCreated } from './format';
-import { entryFromCreate, type HistoryEntry } from './history';
 import { hostPatternFor, normaliseRelayUrl } from './relay-url';
 
 export interface CreateLinkDeps {

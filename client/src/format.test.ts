@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeCreated, describeDuration, describeViews } from './format';
+import { describeCreated, describeDuration, describeViews } from './format.js';
 
 describe('format', () => {
   it('describes durations in the largest whole unit', () => {

@@ -9,7 +9,7 @@ import {
   MAX_CHECK_SECONDS,
   MAX_HISTORY,
   nextCheckTime,
-} from './history';
+} from './history.js';
 
 const T0 = new Date('2026-01-01T10:00:00.000Z');
 const created = { id: 'AAAAAAAAAAAAAAAAAAAAAA', manageToken: `${'M'.repeat(42)}A`, expiresAt: '2026-01-01T11:00:00.000Z' };

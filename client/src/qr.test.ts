@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { darkModules, qrPathFor } from './qr';
+import { darkModules, qrPathFor } from './qr.js';
 
 describe('qr', () => {
   it('draws a QR code with finder patterns and a quiet zone', () => {

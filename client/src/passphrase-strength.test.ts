@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateStrength } from './passphrase-strength';
+import { estimateStrength } from './passphrase-strength.js';
 
 describe('passphrase strength', () => {
   it('grades from weak to strong', () => {
