@@ -3,7 +3,9 @@
 // out of the box). Preact through its Vite preset; no auto-imports.
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
-import { FALLBACK_RELAY_URL, hostPatternFor, normaliseRelayUrl } from './lib/relay-url';
+// By path, not by package name: WXT loads this file before any package is built, and its loader ignores
+// the "source" export condition. Same module as @psst/client/relay-url.
+import { FALLBACK_RELAY_URL, hostPatternFor, normaliseRelayUrl } from '../client/src/relay-url';
 
 const defaultRelay = normaliseRelayUrl(process.env.WXT_PSST_RELAY_URL || FALLBACK_RELAY_URL);
 

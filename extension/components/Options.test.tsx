@@ -1,7 +1,9 @@
 // @vitest-environment happy-dom
+
+import { json, recordingFetch } from '@psst/client/test-fakes';
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RelaySetupResult } from '../lib/relay-setup';
+import { type RelaySetupResult, setUpRelay } from '../lib/relay-setup';
 import type { Settings } from '../lib/settings';
 import { Options, type OptionsServices } from './Options';
 
@@ -64,5 +66,27 @@ describe('Options', () => {
       ['defaultViews', 3],
       ['receiptNotifications', false],
     ]);
+  });
+
+  it('refuses http:// for a relay elsewhere, with the reason, and accepts it for a relay on this computer', async () => {
+    const saved: string[] = [];
+    const fetch = recordingFetch(() => json(200, { status: 'ok' }));
+    const permissions = { contains: async () => true, request: async () => true };
+    const services: OptionsServices = {
+      settings: async () => SETTINGS,
+      setUpRelay: (input) => setUpRelay(input, { permissions, fetch, save: async (url) => void saved.push(url) }),
+      save: async () => {},
+    };
+    render(<Options services={services} />);
+    const input = (await screen.findByLabelText('Relay address')) as HTMLInputElement;
+    fireEvent.input(input, { target: { value: 'http://relay.example' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save and check' }));
+    expect(await screen.findByText(/Use https:\/\/ for this relay\. Over plain http:\/\/ anyone on the network/)).toBeTruthy();
+    expect(saved).toEqual([]);
+    expect(fetch.requests).toEqual([]);
+    fireEvent.input(input, { target: { value: 'http://127.0.0.1:8787' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save and check' }));
+    expect(await screen.findByText('Saved. The relay at http://127.0.0.1:8787 answers.')).toBeTruthy();
+    expect(saved).toEqual(['http://127.0.0.1:8787']);
   });
 });

@@ -2,7 +2,7 @@ import { RelayError } from '@psst/client/relay-client';
 import { describe, expect, it } from 'vitest';
 import { describeFailure } from './describe-failure';
 import { ClipboardError, NoHostPermissionError } from './errors';
-import { RelayUrlError } from './relay-url';
+import { RelayUrlError } from '@psst/client/relay-url';
 
 function api(status: number, error: string, message = 'm', retryAfter?: number) {
   return new RelayError('api', message, status, { error: error as 'internal', message }, retryAfter);

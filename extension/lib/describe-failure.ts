@@ -6,7 +6,7 @@ import { RelayError } from '@psst/client/relay-client';
 import type { ErrorCode } from '@psst/protocol/api';
 import { DEFAULT_MAX_ENVELOPE_BYTES } from '@psst/protocol/limits';
 import { ClipboardError, NoHostPermissionError, NothingToShareError } from './errors';
-import { RelayUrlError } from './relay-url';
+import { RelayUrlError } from '@psst/client/relay-url';
 
 export interface FailureWords {
   title: string;

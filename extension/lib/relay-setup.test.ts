@@ -45,8 +45,20 @@ describe('setUpRelay', () => {
     const fetch = recordingFetch(() => {
       throw new TypeError('Failed to fetch');
     });
-    const result = await setUpRelay('http://10.0.0.1:8787', { permissions: permissions(true), fetch, save: async () => {} });
+    const result = await setUpRelay('https://relay.invalid', { permissions: permissions(true), fetch, save: async () => {} });
     expect(result).toMatchObject({ ok: false, saved: true, title: 'Saved, but relay unreachable' });
+  });
+
+  it('refuses plain http for a relay that is not on this computer, and asks nothing', async () => {
+    const p = permissions(true);
+    const result = await setUpRelay('http://relay.example', {
+      permissions: p,
+      fetch: recordingFetch(() => json(200, {})),
+      save: async () => {},
+    });
+    expect(result).toMatchObject({ ok: false, saved: false, title: 'The relay address is not valid' });
+    expect(result.ok ? '' : result.message).toMatch(/Use https:\/\//);
+    expect(p.asked).toEqual([]);
   });
 
   it('rejects a malformed address before asking anything', async () => {

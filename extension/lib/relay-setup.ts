@@ -3,7 +3,7 @@
 
 import { checkHealth, type FetchLike } from '@psst/client/relay-client';
 import { describeFailure } from './describe-failure';
-import { hostPatternFor, normaliseRelayUrl } from './relay-url';
+import { hostPatternFor, normaliseRelayUrl } from '@psst/client/relay-url';
 
 export interface PermissionsLike {
   contains(p: { origins: string[] }): Promise<boolean>;

@@ -5,7 +5,7 @@
 import type { HistoryEntry } from '@psst/client/history';
 import { DEFAULT_VIEWS } from '@psst/protocol/limits';
 import { storage } from 'wxt/utils/storage';
-import { FALLBACK_RELAY_URL, normaliseRelayUrl } from './relay-url';
+import { FALLBACK_RELAY_URL, normaliseRelayUrl } from '@psst/client/relay-url';
 
 /** The relay this build was made for (WXT_PSST_RELAY_URL at build time). */
 export const DEFAULT_RELAY_URL = normaliseRelayUrl(import.meta.env.WXT_PSST_RELAY_URL || FALLBACK_RELAY_URL);

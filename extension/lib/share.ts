@@ -11,7 +11,7 @@ import { buildLink } from '@psst/protocol/link';
 import { sealSecret } from '@psst/protocol/secret';
 import { describeFailure, type FailureWords } from './describe-failure';
 import { NoHostPermissionError, NothingToShareError } from './errors';
-import { hostPatternFor, normaliseRelayUrl } from './relay-url';
+import { hostPatternFor, normaliseRelayUrl } from '@psst/client/relay-url';
 
 export interface CreateLinkDeps {
   fetch: FetchLike;
