@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 
-apt_packages=(chromium caddy prometheus prometheus-node-exporter shellcheck wrk jq)
+apt_packages=(chromium caddy prometheus prometheus-node-exporter shellcheck wrk jq postgresql)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -101,6 +101,7 @@ export const ErrorCode = /* @__PURE__ */ z.enum([
   'rate_limited',
   'storage_full',
   'creation_disabled',
+  'storage_unavailable',
   'not_found',
   'gone',
   'wrong_passphrase',

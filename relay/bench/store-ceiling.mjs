@@ -98,8 +98,8 @@ async function runStore() {
     return result;
   };
   // A reveal request reads the record first (the relay checks the access token against it), then reveals it.
-  const readThenReveal = (id) => {
-    if (store.get(id, Date.now()) === undefined) failures++;
+  const readThenReveal = async (id) => {
+    if ((await store.get(id, Date.now())) === undefined) failures++;
     return store.reveal(id, Date.now());
   };
   const scenarios = {

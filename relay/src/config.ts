@@ -37,6 +37,12 @@ export interface Config {
   /** PRAGMA max_page_count, or null for no cap beyond the quotas. */
   sqliteMaxPageCount: number | null;
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** PostgreSQL instead of SQLite (several relays on one database), or null. Holds a password: never log it. */
+  databaseUrl: string | null;
+  databasePoolMax: number;
+  databaseTimeoutMs: number;
+  /** Benchmarks only: run on a PostgreSQL connection whose synchronous_commit is off. */
+  databaseAllowAsyncCommit: boolean;
   tombstoneRetentionSeconds: number;
   sweepIntervalSeconds: number;
   groupCommitMaxBatch: number;
@@ -44,6 +50,10 @@ export interface Config {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** After an answer sent before the body was read: how long the rest is read and dropped (0: close at once). */
+  lingerTimeoutMs: number;
+  /** … and how many bytes of it at most; null: four create bodies (engines/linger.ts). */
+  lingerMaxBytes: number | null;
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
 }
@@ -105,6 +115,10 @@ const schema = z.object({
   PSST_MAX_STORE_BYTES: int(1).default(1_073_741_824),
   PSST_SQLITE_MAX_PAGE_COUNT: int(1).optional(),
   PSST_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL'], 'must be FULL or NORMAL').default('FULL'),
+  PSST_DATABASE_URL: text.regex(/^postgres(ql)?:\/\/./, 'must be a postgres:// or postgresql:// URL').optional(),
+  PSST_DATABASE_POOL_MAX: int(1, 1_000).default(16),
+  PSST_DATABASE_TIMEOUT_MS: int(100, 600_000).default(5_000),
+  PSST_DATABASE_ALLOW_ASYNC_COMMIT: bool.default(false),
   PSST_TOMBSTONE_RETENTION_SECONDS: int(0).default(DEFAULT_TOMBSTONE_RETENTION_SECONDS),
   PSST_SWEEP_INTERVAL_SECONDS: int(1, 86_400).default(60),
   PSST_GROUP_COMMIT_MAX_BATCH: int(1, 10_000).default(64),
@@ -112,6 +126,8 @@ const schema = z.object({
   PSST_HEADERS_TIMEOUT_MS: int(100, 600_000).default(10_000),
   PSST_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
   PSST_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(5_000),
+  PSST_LINGER_TIMEOUT_MS: int(0, 60_000).default(2_000),
+  PSST_LINGER_MAX_BYTES: int(0, 1_073_741_824).optional(),
   PSST_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   PSST_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error').default('info'),
 });
@@ -141,7 +157,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    throw new ConfigError(`${name} ${issue?.message ?? 'is invalid'} (got ${JSON.stringify(input[name] ?? '')})`);
+    // The database URL may hold a password: its value is never echoed.
+    const got = SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(input[name] ?? '')})`;
+    throw new ConfigError(`${name} ${issue?.message ?? 'is invalid'}${got}`);
   }
   const e = parsed.data;
   if (e.PSST_PORT !== 0 && e.PSST_PORT === e.PSST_METRICS_PORT && e.PSST_HOST === e.PSST_METRICS_HOST) {
@@ -150,6 +168,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const warnings: string[] = [];
   const unknown = Object.keys(env).filter((name) => name.startsWith('PSST_') && !(name in schema.shape) && !KNOWN_ELSEWHERE.has(name));
   if (unknown.length) warnings.push(`ignoring unknown variables: ${unknown.sort().join(', ')}`);
+  if (e.PSST_DATABASE_ALLOW_ASYNC_COMMIT) {
+    warnings.push(
+      'PSST_DATABASE_ALLOW_ASYNC_COMMIT=true: with synchronous_commit off a database crash may undo acknowledged reveals; use it for benchmarks only',
+    );
+  }
   if (e.PSST_SQLITE_SYNCHRONOUS === 'NORMAL') {
     warnings.push(
       'PSST_SQLITE_SYNCHRONOUS=NORMAL: a power cut may undo recent reveals (a one-time secret could be read twice); use it for benchmarks only',
@@ -174,6 +197,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     maxStoreBytes: e.PSST_MAX_STORE_BYTES,
     sqliteMaxPageCount: e.PSST_SQLITE_MAX_PAGE_COUNT ?? null,
     sqliteSynchronous: e.PSST_SQLITE_SYNCHRONOUS,
+    databaseUrl: e.PSST_DATABASE_URL ?? null,
+    databasePoolMax: e.PSST_DATABASE_POOL_MAX,
+    databaseTimeoutMs: e.PSST_DATABASE_TIMEOUT_MS,
+    databaseAllowAsyncCommit: e.PSST_DATABASE_ALLOW_ASYNC_COMMIT,
     tombstoneRetentionSeconds: e.PSST_TOMBSTONE_RETENTION_SECONDS,
     sweepIntervalSeconds: e.PSST_SWEEP_INTERVAL_SECONDS,
     groupCommitMaxBatch: e.PSST_GROUP_COMMIT_MAX_BATCH,
@@ -181,11 +208,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     headersTimeoutMs: e.PSST_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.PSST_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: e.PSST_KEEP_ALIVE_TIMEOUT_MS,
+    lingerTimeoutMs: e.PSST_LINGER_TIMEOUT_MS,
+    lingerMaxBytes: e.PSST_LINGER_MAX_BYTES ?? null,
     shutdownTimeoutMs: e.PSST_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.PSST_LOG_LEVEL,
   };
   return { config: Object.freeze(config), warnings };
 }
+
+/** Variables whose values must never appear in an error message or a log line. */
+const SECRET_VARIABLES = new Set(['PSST_DATABASE_URL']);
 
 /** Variables of the same prefix read by other parts of the project (tests, benchmarks, ops); not a typo. */
 const KNOWN_ELSEWHERE = new Set([

@@ -18,6 +18,7 @@ export const REJECT_REASONS = [
   'unsupported_media_type',
   'storage_full',
   'creation_disabled',
+  'storage_unavailable',
   'wrong_passphrase',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -27,9 +28,9 @@ export const DB_OPERATIONS = ['get', 'create', 'reveal', 'wrong_passphrase', 'de
 /** The answers each route normally gives; their series exist from the start. */
 const EXPECTED: Record<string, Record<string, number[]>> = {
   '/api/secrets': { POST: [201, 400, 413, 415, 429, 500, 503] },
-  '/api/secrets/:id': { GET: [200, 404, 410, 429, 500], DELETE: [204, 404, 429, 500] },
-  '/api/secrets/:id/reveal': { POST: [200, 400, 403, 404, 410, 413, 415, 429, 500] },
-  '/api/secrets/:id/receipt': { GET: [200, 404, 429, 500] },
+  '/api/secrets/:id': { GET: [200, 404, 410, 429, 500, 503], DELETE: [204, 404, 429, 500, 503] },
+  '/api/secrets/:id/reveal': { POST: [200, 400, 403, 404, 410, 413, 415, 429, 500, 503] },
+  '/api/secrets/:id/receipt': { GET: [200, 404, 429, 500, 503] },
   '/healthz': { GET: [200] },
   '/readyz': { GET: [200, 503] },
 };
@@ -47,10 +48,12 @@ export interface Metrics {
   /** Feeds commit batch sizes and database errors from the store. */
   storeObserver: StoreObserver;
   /** Where the gauges read active secrets and stored bytes at scrape time. */
-  setStatsSource(source: () => StoreStats): void;
+  setStatsSource(source: () => Promise<StoreStats>): void;
+  /** Whether this relay's last contact with the database succeeded. */
+  databaseUp(up: boolean): void;
 }
 
-export function createMetrics(info: { version: string; engine: string }): Metrics {
+export function createMetrics(info: { version: string; engine: string; store: string }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -63,23 +66,40 @@ export function createMetrics(info: { version: string; engine: string }): Metric
   const burnedTotal = counter('psst_secrets_burned_total', 'Secrets burned after too many wrong passphrases.');
   const sweeperRuns = counter('psst_sweeper_runs_total', 'Completed sweeper runs.');
 
-  let stats: () => StoreStats = () => ({ activeSecrets: 0, storedBytes: 0 });
+  // Both gauges are the database's totals. Several relays on one PostgreSQL database report the same
+  // numbers, so dashboards take max() over the relays, never sum(). One read serves both gauges per scrape.
+  let stats: () => Promise<StoreStats> = async () => ({ activeSecrets: 0, storedBytes: 0 });
+  let pending: Promise<StoreStats | null> | null = null;
+  const readStats = () => {
+    pending ??= stats()
+      .catch(() => null)
+      .finally(() => {
+        setImmediate(() => {
+          pending = null;
+        });
+      });
+    return pending;
+  };
   new Gauge({
     name: 'psst_secrets_active',
-    help: 'Secrets that can still be revealed.',
+    help: 'Secrets that can still be revealed (the whole database: take max over relays, not sum).',
     registers,
-    collect() {
-      this.set(stats().activeSecrets);
+    async collect() {
+      const read = await readStats();
+      if (read) this.set(read.activeSecrets);
     },
   });
   new Gauge({
     name: 'psst_secret_store_bytes',
-    help: 'Envelope bytes held for active secrets.',
+    help: 'Envelope bytes held for active secrets (the whole database: take max over relays, not sum).',
     registers,
-    collect() {
-      this.set(stats().storedBytes);
+    async collect() {
+      const read = await readStats();
+      if (read) this.set(read.storedBytes);
     },
   });
+  const dbUp = new Gauge({ name: 'psst_db_up', help: '1 while this relay reaches its database, 0 while it does not.', registers });
+  dbUp.set(1);
   const revealDelay = new Histogram({
     name: 'psst_reveal_delay_seconds',
     help: 'Time from creation to each reveal.',
@@ -123,7 +143,12 @@ export function createMetrics(info: { version: string; engine: string }): Metric
     buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
     registers,
   });
-  new Gauge({ name: 'psst_build_info', help: 'The running relay.', labelNames: ['version', 'engine'] as const, registers }).set(info, 1);
+  new Gauge({
+    name: 'psst_build_info',
+    help: 'The running relay: its version, HTTP engine and store (sqlite or postgres).',
+    labelNames: ['version', 'engine', 'store'] as const,
+    registers,
+  }).set(info, 1);
 
   for (const [route, methods] of Object.entries(EXPECTED)) {
     for (const [method, statuses] of Object.entries(methods)) {
@@ -161,5 +186,6 @@ export function createMetrics(info: { version: string; engine: string }): Metric
     setStatsSource(source) {
       stats = source;
     },
+    databaseUp: (up) => dbUp.set(up ? 1 : 0),
   };
 }

@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { loadStaticSite } from './static-site.js';
+import { openPostgresStore } from './store/postgres-store.js';
 import { openStore } from './store/sqlite-store.js';
 import type { Store } from './store/types.js';
 import { type Sweeper, startSweeper } from './sweeper.js';
@@ -40,23 +41,45 @@ export function readVersion(): string {
   return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
 }
 
+/** SQLite at PSST_DB_PATH, or PostgreSQL at PSST_DATABASE_URL when it is set. */
+async function openConfiguredStore(config: Config, metrics: Metrics, logger: Logger): Promise<Store> {
+  const common = {
+    maxActiveSecrets: config.maxActiveSecrets,
+    maxStoreBytes: config.maxStoreBytes,
+    tombstoneRetentionMs: config.tombstoneRetentionSeconds * 1000,
+    observer: metrics.storeObserver,
+  };
+  if (config.databaseUrl === null) {
+    return openStore({
+      ...common,
+      path: config.dbPath,
+      groupCommit: { maxBatch: config.groupCommitMaxBatch, maxWaitMs: config.groupCommitMaxWaitMs },
+      synchronous: config.sqliteSynchronous,
+      ...(config.sqliteMaxPageCount === null ? {} : { maxPageCount: config.sqliteMaxPageCount }),
+    });
+  }
+  return openPostgresStore({
+    ...common,
+    url: config.databaseUrl,
+    poolMax: config.databasePoolMax,
+    queryTimeoutMs: config.databaseTimeoutMs,
+    allowAsyncCommit: config.databaseAllowAsyncCommit,
+    onAvailability(up, reason) {
+      metrics.databaseUp(up);
+      if (up) logger.warn('database_available', { reason });
+      else logger.error('database_unavailable', { reason });
+    },
+  });
+}
+
 export async function startRelayServer(options: RelayServerOptions): Promise<RelayServer> {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
   const version = readVersion();
   const engine = chooseEngine(config.httpEngine, logger);
-  const metrics = createMetrics({ version, engine });
+  const metrics = createMetrics({ version, engine, store: config.databaseUrl === null ? 'sqlite' : 'postgres' });
   const staticSite = config.staticDir ? loadStaticSite(resolve(config.staticDir)) : null;
-  const store = openStore({
-    path: config.dbPath,
-    maxActiveSecrets: config.maxActiveSecrets,
-    maxStoreBytes: config.maxStoreBytes,
-    tombstoneRetentionMs: config.tombstoneRetentionSeconds * 1000,
-    groupCommit: { maxBatch: config.groupCommitMaxBatch, maxWaitMs: config.groupCommitMaxWaitMs },
-    synchronous: config.sqliteSynchronous,
-    observer: metrics.storeObserver,
-    ...(config.sqliteMaxPageCount === null ? {} : { maxPageCount: config.sqliteMaxPageCount }),
-  });
+  const store = await openConfiguredStore(config, metrics, logger);
   metrics.setStatsSource(() => store.stats());
   const app = createApp({ config, store, metrics, logger, now, engine, staticSite });
 
@@ -72,6 +95,8 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
         headersTimeoutMs: config.headersTimeoutMs,
         requestTimeoutMs: config.requestTimeoutMs,
         keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+        lingerTimeoutMs: config.lingerTimeoutMs,
+        lingerMaxBytes: config.lingerMaxBytes,
       },
       logger,
     );

@@ -1,5 +1,6 @@
 // The sweeper, on a timer (never on traffic): expires due secrets, purges old
-// tombstones and truncates the WAL through the store, and counts what it did.
+// tombstones and reclaims space through the store, and counts what it did.
+// With several relays on one PostgreSQL database the store lets one sweep at a time.
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
@@ -23,10 +24,12 @@ export function startSweeper(deps: {
   const runOnce = () => {
     running ??= (async () => {
       try {
+        deps.onRun?.();
         const result = await store.sweep(deps.now());
+        // Another relay on the same database swept this time: nothing to count here.
+        if (result.skipped) return;
         metrics.expired(result.expired);
         metrics.sweeperRan();
-        deps.onRun?.();
         if (result.expired || result.purged) logger.info('sweep', { expired: result.expired, purged: result.purged });
       } catch (error) {
         logger.error('sweep_failed', { error: error instanceof Error ? error.name : 'unknown' });

@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import { HttpError } from '../http-error.js';
 import type { RelayResponse } from '../http-types.js';
 import { freshRandomBytes } from '../random.js';
-import type { NewSecret, SecretRecord } from '../store/types.js';
+import { type NewSecret, type SecretRecord, StorageUnavailableError } from '../store/types.js';
 import { gone, json, notFound, payloadTooLarge, type RouteContext, type RouteDeps, readJsonBody, validate } from './context.js';
 import { readBearer, sha256, tokenMatches } from './tokens.js';
 
@@ -33,6 +33,24 @@ function createSchema(config: Config) {
 function invalid(deps: RouteDeps, path: string, message: string): HttpError {
   deps.metrics.rejected('invalid_request');
   return new HttpError(400, 'invalid_request', 'The request does not match the API.', { issues: [{ path, message }] });
+}
+
+/**
+ * Runs one store operation; a database that does not answer becomes 503 storage_unavailable (nothing was
+ * acknowledged, and the relay keeps serving: the store reconnects on its own when the database is back).
+ */
+async function withStore<T>(deps: RouteDeps, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (!(error instanceof StorageUnavailableError)) throw error;
+    deps.metrics.rejected('storage_unavailable');
+    throw new HttpError(
+      503,
+      'storage_unavailable',
+      'The relay cannot reach its database right now; nothing was changed. Try again shortly.',
+    );
+  }
 }
 
 /** Validation happens synchronously (bad input is answered in the same tick); only the insert waits for the disk. */
@@ -81,7 +99,7 @@ async function insertSecret(deps: RouteDeps, secret: Omit<NewSecret, 'id' | 'man
   const manageVerifier = sha256(manageToken);
   for (let attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
     const id = encodeB64u(freshRandomBytes(ID_BYTES));
-    const result = await store.create({ ...secret, id, manageVerifier });
+    const result = await withStore(deps, () => store.create({ ...secret, id, manageVerifier }));
     if (result.kind === 'created') {
       metrics.created();
       return json(201, { id, manageToken: encodeB64u(manageToken), expiresAt: iso(secret.expiresAt) });
@@ -95,10 +113,10 @@ async function insertSecret(deps: RouteDeps, secret: Omit<NewSecret, 'id' | 'man
 }
 
 /** The record behind a valid id and token, or the 404 that hides everything else. */
-function authorize(ctx: RouteContext, deps: RouteDeps, credential: 'access' | 'manage'): SecretRecord {
+async function authorize(ctx: RouteContext, deps: RouteDeps, credential: 'access' | 'manage'): Promise<SecretRecord> {
   const id = ctx.params.id ?? '';
   const token = readBearer(ctx.req.headers.authorization);
-  const record = SecretId.safeParse(id).success ? deps.store.get(id, ctx.now) : undefined;
+  const record = SecretId.safeParse(id).success ? await withStore(deps, () => deps.store.get(id, ctx.now)) : undefined;
   const verifier = credential === 'access' ? record?.accessVerifier : record?.manageVerifier;
   if (!tokenMatches(token, verifier) || !record) throw notFound();
   return record;
@@ -108,8 +126,8 @@ function goneUnlessActive(record: SecretRecord): void {
   if (record.state !== 'active') throw gone(record.state, record.endedAt ?? record.expiresAt);
 }
 
-export function lookSecret(ctx: RouteContext, deps: RouteDeps) {
-  const record = authorize(ctx, deps, 'access');
+export async function lookSecret(ctx: RouteContext, deps: RouteDeps) {
+  const record = await authorize(ctx, deps, 'access');
   goneUnlessActive(record);
   const kdf = record.kdf
     ? { alg: 'scrypt' as const, log2n: record.kdf.log2n, r: record.kdf.r, p: record.kdf.p, salt: encodeB64u(record.kdf.salt) }
@@ -118,10 +136,10 @@ export function lookSecret(ctx: RouteContext, deps: RouteDeps) {
   return json(200, body);
 }
 
-/** Every check is synchronous; only the writes (a counted wrong passphrase, the reveal itself) wait for the disk. */
-export function revealSecret(ctx: RouteContext, deps: RouteDeps): RelayResponse | Promise<RelayResponse> {
+/** The checks need only the record; the writes (a counted wrong passphrase, the reveal itself) wait for the commit. */
+export async function revealSecret(ctx: RouteContext, deps: RouteDeps): Promise<RelayResponse> {
   const { metrics } = deps;
-  const record = authorize(ctx, deps, 'access');
+  const record = await authorize(ctx, deps, 'access');
   // An empty body stands for {} (a POST without a body is common); any body must be JSON.
   const body = validate(RevealRequest, readJsonBody(ctx.req, metrics, true) ?? {}, metrics);
   goneUnlessActive(record);
@@ -136,7 +154,7 @@ export function revealSecret(ctx: RouteContext, deps: RouteDeps): RelayResponse 
 
 async function countWrongPassphrase(ctx: RouteContext, deps: RouteDeps, record: SecretRecord): Promise<never> {
   deps.metrics.rejected('wrong_passphrase');
-  const result = await deps.store.recordWrongPassphrase(record.id, ctx.now);
+  const result = await withStore(deps, () => deps.store.recordWrongPassphrase(record.id, ctx.now));
   switch (result.kind) {
     case 'counted':
       throw new HttpError(403, 'wrong_passphrase', 'The passphrase is wrong.', { attemptsLeft: result.attemptsLeft });
@@ -152,7 +170,7 @@ async function countWrongPassphrase(ctx: RouteContext, deps: RouteDeps, record: 
 
 /** The view is counted (and the envelope erased when it was the last) before the envelope is answered. */
 async function hand(ctx: RouteContext, deps: RouteDeps, record: SecretRecord): Promise<RelayResponse> {
-  const result = await deps.store.reveal(record.id, ctx.now);
+  const result = await withStore(deps, () => deps.store.reveal(record.id, ctx.now));
   switch (result.kind) {
     case 'revealed':
       deps.metrics.revealed((ctx.now - record.createdAt) / 1000);
@@ -164,21 +182,17 @@ async function hand(ctx: RouteContext, deps: RouteDeps, record: SecretRecord): P
   }
 }
 
-export function deleteSecret(ctx: RouteContext, deps: RouteDeps): Promise<RelayResponse> {
-  const record = authorize(ctx, deps, 'manage');
-  return eraseSecret(ctx, deps, record);
-}
-
-async function eraseSecret(ctx: RouteContext, deps: RouteDeps, record: SecretRecord): Promise<RelayResponse> {
-  const result = await deps.store.delete(record.id, ctx.now);
+export async function deleteSecret(ctx: RouteContext, deps: RouteDeps): Promise<RelayResponse> {
+  const record = await authorize(ctx, deps, 'manage');
+  const result = await withStore(deps, () => deps.store.delete(record.id, ctx.now));
   // PROTOCOL.md: 204 when the envelope was erased, 404 otherwise (already read, expired, deleted or burned).
   if (result.kind !== 'deleted') throw notFound();
   deps.metrics.deleted();
   return { status: 204, headers: {}, body: null };
 }
 
-export function getReceipt(ctx: RouteContext, deps: RouteDeps) {
-  const record = authorize(ctx, deps, 'manage');
+export async function getReceipt(ctx: RouteContext, deps: RouteDeps) {
+  const record = await authorize(ctx, deps, 'manage');
   const body: ReceiptResponse = {
     state: record.state,
     createdAt: iso(record.createdAt),

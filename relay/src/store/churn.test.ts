@@ -25,7 +25,7 @@ afterEach(async () => {
 it('keeps the file bounded over 8000 create/reveal pairs with sweeps', async () => {
   const sizes = await runChurn(store, path, { rounds: 20, pairsPerRound: 400 });
   console.log(`churn: file bytes after each sweep: ${sizes.join(' ')}`);
-  expect(store.stats()).toEqual({ activeSecrets: 0, storedBytes: 0 });
+  expect(await store.stats()).toEqual({ activeSecrets: 0, storedBytes: 0 });
   // Plateaus after a few rounds; random ids may still shift the b-trees by a page or two.
   // Unbounded growth would add a round's tombstones (400 x ~200 B) per round, 800 KB over the second half.
   const firstHalf = Math.max(...sizes.slice(0, 10));

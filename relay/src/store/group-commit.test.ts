@@ -56,7 +56,7 @@ describe('group commit', () => {
     expect(results).toEqual([{ kind: 'created' }, { kind: 'duplicate_id' }, { kind: 'created' }]);
     expect(observer.batchSizes()).toEqual([3]);
     expect(observer.events.filter((e) => e.type === 'dbError')).toEqual([]);
-    expect(s.stats()).toEqual({ activeSecrets: 2, storedBytes: 2_200 });
+    expect(await s.stats()).toEqual({ activeSecrets: 2, storedBytes: 2_200 });
     // The first one keeps its own envelope, not the duplicate's.
     const revealed = await s.reveal(a.id, T0 + 1);
     expect(revealed.kind === 'revealed' && Buffer.from(revealed.envelope).equals(Buffer.from(a.envelope))).toBe(true);
@@ -72,8 +72,8 @@ describe('group commit', () => {
     expect(String((settled[1] as PromiseRejectedResult).reason)).toMatch(/CHECK constraint/);
     expect(observer.events).toContainEqual({ type: 'dbError', value: 'create' });
     expect(observer.batchSizes()).toEqual([3]);
-    for (const secret of good) expect(s.get(secret.id, T0)?.state).toBe('active');
-    expect(s.stats().activeSecrets).toBe(2);
+    for (const secret of good) expect((await s.get(secret.id, T0))?.state).toBe('active');
+    expect((await s.stats()).activeSecrets).toBe(2);
   });
 
   it('puts many concurrent writes into fewer commits, none larger than maxBatch', async () => {
@@ -141,10 +141,10 @@ describe('group commit', () => {
     await s.create(secret);
     const reveal = s.reveal(secret.id, T0 + 1);
     // Not committed yet: the read sees the state before the queued write, synchronously.
-    expect(s.get(secret.id, T0 + 1)?.viewsLeft).toBe(2);
-    expect(s.stats().activeSecrets).toBe(1);
+    expect((await s.get(secret.id, T0 + 1))?.viewsLeft).toBe(2);
+    expect((await s.stats()).activeSecrets).toBe(1);
     await reveal;
-    expect(s.get(secret.id, T0 + 1)?.viewsLeft).toBe(1);
+    expect((await s.get(secret.id, T0 + 1))?.viewsLeft).toBe(1);
   });
 
   it('flushes queued writes on close and refuses writes afterwards', async () => {
@@ -155,7 +155,7 @@ describe('group commit', () => {
     expect(await created).toEqual({ kind: 'created' });
     await expect(s.create(newSecret())).rejects.toThrow(/closed/);
     store = openTestStore(path);
-    expect(store.get(secret.id, T0)?.state).toBe('active');
+    expect((await store.get(secret.id, T0))?.state).toBe('active');
   });
 });
 

@@ -1,5 +1,6 @@
-// Quotas: active secrets, stored bytes, and a full disk (max_page_count) all
-// answer storage_full without losing or corrupting anything.
+// SQLite's own quota cases: creates of one group commit see each other in order, and a full disk
+// (max_page_count) answers storage_full without losing or corrupting anything. The quotas every store
+// shares are in store.contract.test.ts.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -35,32 +36,6 @@ function countActiveRows(): { n: number; bytes: number } {
 }
 
 describe('quotas', () => {
-  it('refuses the secret over maxActiveSecrets and accepts again once a sweep expires some', async () => {
-    store = openTestStore(path, { maxActiveSecrets: 3 });
-    for (let i = 0; i < 3; i++) expect(await store.create(newSecret({ expiresAt: T0 + HOUR }))).toEqual({ kind: 'created' });
-    expect(store.ready()).toBe(false);
-    expect(await store.create(newSecret())).toEqual({ kind: 'storage_full' });
-    // Expired but not yet swept still occupies the quota.
-    expect(await store.create(newSecret({ createdAt: T0 + HOUR }))).toEqual({ kind: 'storage_full' });
-    expect(await store.sweep(T0 + HOUR)).toEqual({ expired: 3, purged: 0 });
-    expect(store.ready()).toBe(true);
-    expect(await store.create(newSecret({ createdAt: T0 + HOUR, expiresAt: T0 + 2 * HOUR }))).toEqual({ kind: 'created' });
-    expect(store.stats()).toEqual({ activeSecrets: 1, storedBytes: 1_100 });
-  });
-
-  it('refuses an envelope that would pass maxStoreBytes, and frees the bytes of a read secret at once', async () => {
-    store = openTestStore(path, { maxStoreBytes: 10_000 });
-    const big = newSecret({ envelope: randomBytes(6_000) });
-    expect(await store.create(big)).toEqual({ kind: 'created' });
-    expect(await store.create(newSecret({ envelope: randomBytes(4_001) }))).toEqual({ kind: 'storage_full' });
-    expect(await store.create(newSecret({ envelope: randomBytes(4_000) }))).toEqual({ kind: 'created' });
-    expect(store.stats()).toEqual({ activeSecrets: 2, storedBytes: 10_000 });
-    expect(store.ready()).toBe(false);
-    await store.reveal(big.id, T0 + 1);
-    expect(store.stats()).toEqual({ activeSecrets: 1, storedBytes: 4_000 });
-    expect(await store.create(newSecret({ envelope: randomBytes(6_000) }))).toEqual({ kind: 'created' });
-  });
-
   it('sees every create of a batch in order: the one over the quota fails, the ones before it succeed', async () => {
     const observer = recordingObserver();
     store = openTestStore(path, { maxActiveSecrets: 5, observer });
@@ -87,13 +62,13 @@ describe('quotas', () => {
     }
     expect(full).toBeGreaterThan(0);
     expect(created.length).toBeGreaterThan(10);
-    expect(store.ready()).toBe(false);
+    expect(await store.ready()).toBe('storage_full');
     expect(observer.events).toContainEqual({ type: 'dbError', value: 'create' });
     // The counters match the rows: the failed creates left nothing behind.
-    expect(store.stats()).toEqual({ activeSecrets: created.length, storedBytes: created.length * 8_000 });
+    expect(await store.stats()).toEqual({ activeSecrets: created.length, storedBytes: created.length * 8_000 });
     expect(countActiveRows()).toEqual({ n: created.length, bytes: created.length * 8_000 });
     // Reads and reveals keep working on a full file.
-    expect(store.get(created[0]!, T0 + 1)?.state).toBe('active');
+    expect((await store.get(created[0]!, T0 + 1))?.state).toBe('active');
     expect((await store.reveal(created[0]!, T0 + 1)).kind).toBe('revealed');
     expect(await store.delete(created[1]!, T0 + 1)).toEqual({ kind: 'deleted' });
 
@@ -102,7 +77,7 @@ describe('quotas', () => {
     expect(await store.create(newSecret({ envelope: randomBytes(8_000), createdAt: T0 + HOUR, expiresAt: T0 + 2 * HOUR }))).toEqual({
       kind: 'created',
     });
-    expect(store.ready()).toBe(true);
+    expect(await store.ready()).toBe('ready');
     await store.close();
     store = undefined;
     const db = new Database(path, { readonly: true });

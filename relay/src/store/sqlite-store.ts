@@ -9,7 +9,7 @@ import { createGroupCommitter, type WriteOp } from './group-commit.js';
 import { type Counters, prepareOperations } from './operations.js';
 import { isPurgeable, toRecord } from './rows.js';
 import { migrate } from './schema.js';
-import type { CreateResult, Store, StoreOptions, SweepResult } from './types.js';
+import type { CreateResult, Readiness, Store, StoreOptions, SweepResult } from './types.js';
 
 /** How long a connection waits for a lock held by another process (a backup tool, the sqlite3 shell). */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -84,8 +84,25 @@ export function openStore(options: StoreOptions): Store {
     db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
+  function readiness(): Readiness {
+    if (closed) return 'storage_unavailable';
+    try {
+      ping.get();
+    } catch {
+      options.observer?.dbError('ready');
+      return 'storage_unavailable';
+    }
+    if (diskFull) return 'storage_full';
+    const room =
+      counters.activeSecrets < options.maxActiveSecrets && counters.storedBytes + minEnvelopeBytes(false) <= options.maxStoreBytes;
+    return room ? 'ready' : 'storage_full';
+  }
+
   return {
-    get(id, now) {
+    kind: 'sqlite',
+
+    // Reads are synchronous underneath (better-sqlite3); the contract is async for the PostgreSQL store's sake.
+    async get(id, now) {
       try {
         const row = ops.get(id);
         if (row === undefined || isPurgeable(row, now, options.tombstoneRetentionMs)) return undefined;
@@ -136,18 +153,8 @@ export function openStore(options: StoreOptions): Store {
       });
     },
 
-    stats: () => ({ ...counters }),
-
-    ready() {
-      if (closed || diskFull) return false;
-      try {
-        ping.get();
-      } catch {
-        options.observer?.dbError('ready');
-        return false;
-      }
-      return counters.activeSecrets < options.maxActiveSecrets && counters.storedBytes + minEnvelopeBytes(false) <= options.maxStoreBytes;
-    },
+    stats: async () => ({ ...counters }),
+    ready: async () => readiness(),
 
     async close() {
       if (closed) return;

@@ -1,7 +1,8 @@
-// The contract between the HTTP core and the SQLite store. Reads are
-// synchronous; every write returns a promise that settles only after its
-// transaction is durable on disk (group commit may batch writes that arrive
-// together, but never answers before the fsync).
+// The contract between the HTTP core and its store: SQLite (./sqlite-store.ts,
+// the embedded default) or PostgreSQL (./postgres-store.ts, shared by several
+// relays). Every method is asynchronous; every write settles only after its
+// transaction is durable (group commit may batch writes that arrive together,
+// but never answers before the fsync or the database's COMMIT).
 import type { GoneReason, SecretState } from '@psst/protocol/api';
 import type { KdfParams } from '@psst/protocol/limits';
 
@@ -63,6 +64,8 @@ export type DeleteResult = { kind: 'deleted' } | Gone | NotFound;
 export interface SweepResult {
   expired: number;
   purged: number;
+  /** Another relay was sweeping the shared database; nothing was done. */
+  skipped?: true;
 }
 
 export interface StoreStats {
@@ -70,18 +73,35 @@ export interface StoreStats {
   storedBytes: number;
 }
 
+/** What /readyz reports: the database answers and has room, has no room, or does not answer (or is not durable). */
+export type Readiness = 'ready' | 'storage_full' | 'storage_unavailable';
+
+/**
+ * The database cannot be reached (down, restarting, failed over, not durable): the relay answers 503
+ * storage_unavailable and keeps serving; the operation may or may not have been applied, never acknowledged.
+ */
+export class StorageUnavailableError extends Error {
+  override readonly name = 'StorageUnavailableError';
+}
+
 export interface Store {
-  /** Synchronous read of metadata; no envelope bytes are read. Expired-but-unswept secrets report state 'expired'. */
-  get(id: string, now: number): SecretRecord | undefined;
+  /** Which database holds the secrets. */
+  readonly kind: 'sqlite' | 'postgres';
+  /** Metadata only; no envelope bytes are read. Expired-but-unswept secrets report state 'expired'. */
+  get(id: string, now: number): Promise<SecretRecord | undefined>;
   create(secret: NewSecret): Promise<CreateResult>;
   reveal(id: string, now: number): Promise<RevealResult>;
   recordWrongPassphrase(id: string, now: number): Promise<WrongPassphraseResult>;
   delete(id: string, now: number): Promise<DeleteResult>;
-  /** Expires due secrets (erasing envelopes), purges old tombstones, checkpoints the WAL (TRUNCATE). */
+  /**
+   * Expires due secrets (erasing envelopes), purges old tombstones, and reclaims what it can (SQLite: WAL
+   * checkpoint TRUNCATE; PostgreSQL: VACUUM). With several relays on one database only one sweeps at a time;
+   * the others get `skipped`.
+   */
   sweep(now: number): Promise<SweepResult>;
-  stats(): StoreStats;
-  /** True when the database answers and there is room for at least one more secret. */
-  ready(): boolean;
+  /** The database's totals (with PostgreSQL: for every relay together, not this one's share). */
+  stats(): Promise<StoreStats>;
+  ready(): Promise<Readiness>;
   /** Waits for pending writes, then closes the database cleanly. */
   close(): Promise<void>;
 }
@@ -92,19 +112,37 @@ export interface StoreObserver {
   dbError(operation: string): void;
 }
 
-export interface StoreOptions {
-  /** Path of the SQLite file; its folder is created if missing. */
-  path: string;
+/** What both stores take. */
+export interface CommonStoreOptions {
   maxActiveSecrets: number;
   maxStoreBytes: number;
   /** Tombstones are purged this long after expiresAt. */
   tombstoneRetentionMs: number;
+  observer?: StoreObserver;
+}
+
+export interface StoreOptions extends CommonStoreOptions {
+  /** Path of the SQLite file; its folder is created if missing. */
+  path: string;
   /** Group commit bounds; maxBatch 1 means one commit per write (the baseline for benchmarks). */
   groupCommit: { maxBatch: number; maxWaitMs: number };
   /** 'FULL' in production; 'NORMAL' exists only for the benchmark ceiling. */
   synchronous: 'FULL' | 'NORMAL';
-  observer?: StoreObserver;
   /** Optional hard cap on the file, in pages (PRAGMA max_page_count); reaching it makes create answer storage_full. */
   maxPageCount?: number;
 }
-// Implemented by `openStore(options: StoreOptions): Store` in ./sqlite-store.ts.
+export interface PostgresStoreOptions extends CommonStoreOptions {
+  /** postgres://user:password@host:port/db?sslmode=verify-full&sslrootcert=… (never logged). */
+  url: string;
+  /** Most connections this relay opens. */
+  poolMax: number;
+  /** Client-side bound on one query, connection included; past it the operation answers storage_unavailable. */
+  queryTimeoutMs: number;
+  /** Benchmarks only: accept a connection whose synchronous_commit is off (a crash may undo acknowledged reveals). */
+  allowAsyncCommit: boolean;
+  /** Told when the database stops or starts answering, and why (never with a query or a value). */
+  onAvailability?: (available: boolean, reason: string) => void;
+}
+
+// Implemented by `openStore(options: StoreOptions): Store` in ./sqlite-store.ts and
+// `openPostgresStore(options: PostgresStoreOptions): Promise<Store>` in ./postgres-store.ts.
