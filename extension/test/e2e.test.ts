@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { strings } from '../../reveal-page/src/strings';
+import { strings } from '@psst/reveal-ui/strings';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser';
 import { type RunningRelay, startRelay } from '../../test-support/relay';
 

@@ -1,7 +1,9 @@
-// Entry point: mounts the page with the real browser environment.
+// Entry point: mounts the shared reveal UI with this page's own address and
+// the real browser environment.
+import { App } from '@psst/reveal-ui/app';
+import { withoutFragment } from '@psst/reveal-ui/secret-link';
 import { render } from 'preact';
-import { App } from './App.js';
-import './style.css';
+import '@psst/reveal-ui/style.css';
 
 // Pasting the link into a tab that already shows this page (after a reveal
 // the address is /s/{id} without the key) changes only the fragment: start over.
@@ -14,7 +16,7 @@ if (root) {
       env={{
         href: location.href,
         fetch: (input, init) => fetch(input, init),
-        replaceUrl: (url) => history.replaceState(history.state, '', url),
+        forgetKey: () => history.replaceState(history.state, '', withoutFragment(location.href)),
         storage: (() => {
           try {
             return sessionStorage;

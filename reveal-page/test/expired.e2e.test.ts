@@ -4,13 +4,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { strings } from '@psst/reveal-ui/strings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../relay/src/config.js';
 import { silentLogger } from '../../relay/src/logger.js';
 import { type RelayServer, startRelayServer } from '../../relay/src/server.js';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
 import { createTestSecret } from '../../test-support/relay.js';
-import { strings } from '../src/strings.js';
 
 const dist = join(import.meta.dirname, '../dist');
 let relay: RelayServer;

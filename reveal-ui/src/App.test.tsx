@@ -11,10 +11,10 @@ import { strings } from './strings.js';
 afterEach(cleanup);
 
 function renderPage(href: string, relay: ReturnType<typeof createFakeRelay>, extra: Partial<PageEnv> = {}) {
-  const replaceUrl = vi.fn<(url: string) => void>();
-  const env: PageEnv = { href, fetch: relay.fetch, replaceUrl, storage: window.sessionStorage, ...extra };
+  const forgetKey = vi.fn<() => void>();
+  const env: PageEnv = { href, fetch: relay.fetch, forgetKey, storage: window.sessionStorage, ...extra };
   const result = render(<App env={env} />);
-  return { ...result, replaceUrl, env };
+  return { ...result, forgetKey, env };
 }
 
 const heading = (name: string | RegExp) => screen.findByRole('heading', { level: 1, name });
@@ -64,14 +64,14 @@ describe('the reveal page', () => {
     const relay = createFakeRelay();
     const text = '  first line\n\tsecond line, tabbed\n\nüñí¢ødé 🔑  \n';
     const { link, id, stored } = await relay.add({ body: text });
-    const { replaceUrl } = renderPage(link, relay);
+    const { forgetKey } = renderPage(link, relay);
     await heading(strings.waiting.title);
     fireEvent.click(revealButton());
     const h1 = await heading(strings.revealed.titleText);
     expect(document.querySelector('.secret pre')?.textContent).toBe(text);
     await waitFor(() => expect(document.activeElement).toBe(h1));
     expect(screen.getByText(strings.revealed.destroyed)).toBeTruthy();
-    expect(replaceUrl).toHaveBeenCalledWith(`/s/${id}`);
+    expect(forgetKey).toHaveBeenCalledOnce();
     expect(stored.gone?.reason).toBe('read');
     expect(relay.requests.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual([
       `GET /api/secrets/${id}`,

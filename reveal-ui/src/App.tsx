@@ -1,22 +1,26 @@
-// The page: reads the link, Looks, waits for the click, reveals. It holds the
-// current view; the views themselves are in views.tsx.
+// The reveal UI: reads the link, Looks, waits for the click, reveals. It holds
+// the current view; the views themselves are in views.tsx. Two hosts mount it:
+// the static reveal page and the extension's reveal page, each with its PageEnv.
 
 import { createRelayClient, type RelayClient } from '@psst/client/reveal-client';
 import { lookUp, revealSecret, type View } from '@psst/client/reveal-flow';
 import type { ParsedLink } from '@psst/protocol/link';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { readSecretLink, recallRevealed, rememberRevealed, withoutFragment } from './secret-link.js';
+import { readSecretLink, recallRevealed, rememberRevealed } from './secret-link.js';
 import { statusFor, strings } from './strings.js';
 import { MessageView, RevealedView, WaitingView } from './views.js';
 
-/** What the page needs from the browser, passed in so tests can provide it. */
+/** What the UI needs from its host, passed in so tests (and each host) can provide it. */
 export interface PageEnv {
+  /** The psst link to open, `{relay}/s/{id}#{k}` (the page's own address on the static page). */
   href: string;
   fetch: typeof fetch;
-  /** Replaces the address bar's URL without a navigation (history.replaceState). */
-  replaceUrl(url: string): void;
+  /** Takes the key out of the address bar and the history entry, without a navigation (history.replaceState). */
+  forgetKey(): void;
   storage?: Storage | undefined;
   clipboard?: Pick<Clipboard, 'writeText'> | undefined;
+  /** A quiet line under the tagline saying which code opened the link (the extension's page says so). */
+  hostNote?: string | undefined;
 }
 
 export type Busy = { phase: 'deriving' | 'revealing'; progress: number } | null;
@@ -67,7 +71,7 @@ export function App({ env }: { env: PageEnv }) {
     }
     if (outcome.view.kind === 'revealed') {
       // The key is no longer needed: take it out of the address bar and the history entry.
-      env.replaceUrl(withoutFragment(env.href));
+      env.forgetKey();
       rememberRevealed(env.storage, link.link.id, new Date());
     }
     setView(outcome.view);
@@ -90,7 +94,10 @@ export function App({ env }: { env: PageEnv }) {
           <MessageView view={view} onRetry={retry} />
         )}
       </main>
-      <footer class="footer">{strings.tagline}</footer>
+      <footer class="footer">
+        {strings.tagline}
+        {env.hostNote && <span class="host-note">{env.hostNote}</span>}
+      </footer>
       <p class="sr-only" role="status" aria-live="polite">
         {statusFor(view, busy)}
       </p>
