@@ -1,9 +1,11 @@
 // The hyper-express (uWebSockets.js) adapter, the default engine. The body
 // limit is enforced while the body streams in: a declared Content-Length over
-// the limit is answered at once, and a chunked body is cut the moment it
-// passes the limit; either way the connection closes after the 413, so the
-// rest is never read. uWS has its own idle timeout (10 s without traffic);
-// a timer per request cuts bodies that trickle in slower than that allows.
+// the limit is refused at once, and a chunked body is cut the moment it
+// passes the limit; either way the rest is read and dropped (never kept),
+// within the linger bounds, before the 413 goes out and the connection closes
+// (refuseAfterDraining: uWS cannot half-close, see linger.ts). uWS has its own
+// idle timeout (10 s without traffic); a timer per request cuts bodies that
+// trickle in slower than that allows.
 //
 // Answers that need no write are sent synchronously, inside the uWS callback
 // that completed the request: uWS closes a connection when the bytes after a
@@ -20,18 +22,23 @@ import type { Request, Response } from 'hyper-express';
 import type { App } from '../app.js';
 import { BODY_TOO_LARGE, type RelayRequest, type RelayResponse } from '../http-types.js';
 import type { Logger } from '../logger.js';
+import { lingerBounds, startLinger } from './linger.js';
 import { drain, type EngineOptions, type RunningEngine } from './types.js';
 
 /** The internals of hyper-express's Request that the limit hooks use. */
 interface BodyInternals {
   received: boolean;
   _body_received_bytes: number;
+  /** The declared Content-Length, 0 for chunked, -1 when the request has no body. */
   _body_expected_bytes: number;
   _body_parser_mode: number;
+  _body_parser_buffered: Uint8Array[] | null;
   _body_parser_passthrough(chunk: Uint8Array, isLast: boolean): void;
   _body_parser_flush_buffered(): void;
   _body_parser_stop(): void;
   _body_parser_enforce_limit(response: Response): boolean;
+  /** What uWS's onData calls, through `this` (so an instance property replaces it). */
+  _body_parser_on_chunk(response: Response, chunk: ArrayBuffer, isLast: boolean): void;
 }
 
 type BodyOutcome = RelayRequest['body'] | 'timeout';
@@ -62,6 +69,7 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
   const server = new HyperExpress.Server({ auto_close: false, max_body_length: Number.MAX_SAFE_INTEGER });
   let inFlight = 0;
   let draining = false;
+  const bounds = lingerBounds(app, options.lingerTimeoutMs, options.lingerMaxBytes);
 
   function send(req: Request, res: Response, response: RelayResponse): void {
     if (res.completed) return;
@@ -93,6 +101,54 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
     const original = raw.endWithoutBody;
     raw.endWithoutBody = (length?: number, close?: boolean) =>
       length === undefined && !close ? original.call(raw) : original.call(raw, length ?? 0, close === true);
+  }
+
+  /** Sends a response and then calls `done`: an early refusal through refuseAfterDraining, anything else at once. */
+  function deliver(req: Request, res: Response, response: RelayResponse, done: () => void): void {
+    if (response.close && !(req as unknown as BodyInternals).received) {
+      refuseAfterDraining(req, res, response, done);
+      return;
+    }
+    send(req, res, response);
+    done();
+  }
+
+  /**
+   * The one path of every answer decided before the body was read (413 today; an early 429 or 503
+   * tomorrow), and the closest uWebSockets.js comes to a lingering close: it cannot half-close (its
+   * end() with close shuts down and closes at once, the reset) and a response cannot be touched once it
+   * has answered. So the rest of the body is read and dropped first, until it ends or for
+   * `bounds.timeoutMs` / `bounds.maxBytes` at most, and then the answer goes out and the connection
+   * closes; with the body complete nothing is left unread and the close is a plain FIN. A body declared
+   * larger than `bounds.maxBytes` could not be heard out: it is answered at once, as before.
+   */
+  function refuseAfterDraining(req: Request, res: Response, response: RelayResponse, done: () => void): void {
+    const internals = req as unknown as BodyInternals;
+    const answer = () => {
+      send(req, res, response);
+      done();
+    };
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (res.completed || bounds.timeoutMs === 0 || declared > bounds.maxBytes || internals._body_expected_bytes === -1) {
+      answer();
+      return;
+    }
+    const linger = startLinger(bounds, answer);
+    // hyper-express ignores the chunks from now on (it only counts them), and drops what it had buffered.
+    internals._body_parser_stop();
+    internals._body_parser_buffered = null;
+    // With the parser stopped, hyper-express calls this once more with the last chunk: the body is complete.
+    internals._body_parser_enforce_limit = () => {
+      if (internals.received) linger.end('complete');
+      return true;
+    };
+    const onChunk = internals._body_parser_on_chunk;
+    internals._body_parser_on_chunk = (response, chunk, isLast) => {
+      onChunk.call(internals, response, chunk, isLast);
+      if (!isLast) linger.discard(chunk.byteLength);
+    };
+    // hyper-express pauses uWS once it has buffered 16 KiB for a handler that has not read the body yet.
+    req.resume();
   }
 
   /** Calls `onBody` exactly once: synchronously when there is no body or it is refused at once, else from the last chunk's callback. */
@@ -177,15 +233,8 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
             return;
           }
           const result = app.handle({ method, path, headers, peerAddress, body });
-          if (result instanceof Promise) {
-            result.then((response) => {
-              send(req, res, response);
-              release();
-            }, failed);
-          } else {
-            send(req, res, result);
-            release();
-          }
+          if (result instanceof Promise) result.then((response) => deliver(req, res, response, release), failed);
+          else deliver(req, res, result, release);
         } catch (error) {
           failed(error);
         }

@@ -1,21 +1,67 @@
 // The node:http adapter: for hosts where uWebSockets.js cannot load (musl,
 // old glibc). Bodies are counted while they stream in and never buffered past
 // the route's limit; slow headers, slow bodies and idle keep-alive
-// connections are cut by node's own timers.
+// connections are cut by node's own timers. An answer sent before the body
+// was read closes the connection lingeringly (lingeringClose, linger.ts).
 import http from 'node:http';
 import net, { type Socket } from 'node:net';
 import type { App } from '../app.js';
 import { BODY_TOO_LARGE, type RelayRequest, type RelayResponse } from '../http-types.js';
 import type { Logger } from '../logger.js';
+import { type LingerBounds, lingerBounds, startLinger } from './linger.js';
 import { drain, type EngineOptions, type RunningEngine } from './types.js';
 
-function send(res: http.ServerResponse, response: RelayResponse, draining = false): void {
+/** Sockets in a lingering close: what more arrives on them is dropped, never served. */
+const lingering = new WeakSet<Socket>();
+
+function send(req: http.IncomingMessage, res: http.ServerResponse, response: RelayResponse, bounds: LingerBounds, draining = false): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string | number> = { ...response.headers };
   if (response.body !== null) headers['content-length'] = Buffer.byteLength(response.body);
   if (response.close || draining) headers.connection = 'close';
+  // Part of the body is still unread: answering and closing at once would reset the answer away.
+  if (response.close && !req.complete) lingeringClose(req, res, bounds);
   res.writeHead(response.status, headers);
   res.end(response.body ?? undefined);
+}
+
+/**
+ * The one path of every answer sent before the body was read (413 today; an early 429 or 503 tomorrow):
+ * call it just before ending the response, which must say `Connection: close`. The answer is flushed,
+ * the write side is shut (FIN), and the rest of the body is read and dropped until it ends, or for
+ * `bounds.timeoutMs` / `bounds.maxBytes` at most; then the socket is closed. A client that keeps sending
+ * past a bound is cut off (that close may reset: it was told to stop).
+ */
+function lingeringClose(req: http.IncomingMessage, res: http.ServerResponse, bounds: LingerBounds): void {
+  const socket = req.socket;
+  if (lingering.has(socket)) return;
+  lingering.add(socket);
+  // Nothing is left unread: close once the answer and the FIN are out (a plain close, no reset).
+  const close = () => {
+    socket.end();
+    if (socket.writableFinished) socket.destroy();
+    else socket.once('finish', () => socket.destroy());
+  };
+  const linger = startLinger(bounds, (reason) => (reason === 'complete' ? close() : socket.destroy()));
+  // node ends a `Connection: close` response with socket.destroySoon(): end() then destroy(), which is the
+  // reset. Here it only shuts the write side; the socket closes when the linger ends, or when the client
+  // closes its side after reading the answer (node destroys a socket once both sides have ended).
+  socket.destroySoon = () => {
+    socket.end();
+    if (socket.readableEnded) linger.end('complete');
+  };
+  socket.once('close', () => linger.end('complete'));
+  socket.once('end', () => linger.end('complete'));
+  req.on('data', (chunk: Buffer) => linger.discard(chunk.length));
+  req.once('end', () => linger.end('complete'));
+  req.resume();
+  res.once('close', () => {
+    // node:http removes the request's listeners when the response is done; the body still arrives on it.
+    if (!linger.ended && !req.complete && req.listenerCount('data') === 0) {
+      req.on('data', (chunk: Buffer) => linger.discard(chunk.length));
+      req.resume();
+    }
+  });
 }
 
 /** A raw response for a socket that never produced a usable request. */
@@ -36,6 +82,7 @@ function rawResponse(response: RelayResponse): string {
 export async function startNodeEngine(app: App, options: EngineOptions, logger: Logger): Promise<RunningEngine> {
   let inFlight = 0;
   let draining = false;
+  const bounds = lingerBounds(app, options.lingerTimeoutMs, options.lingerMaxBytes);
   const server = http.createServer({
     headersTimeout: Math.min(options.headersTimeoutMs, options.requestTimeoutMs),
     requestTimeout: options.requestTimeoutMs,
@@ -46,6 +93,11 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
   server.setTimeout(options.requestTimeoutMs);
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // A request after the body of a refused one, on a connection that was told it closes: not served.
+    if (lingering.has(req.socket)) {
+      req.socket.destroy();
+      return;
+    }
     inFlight++;
     let settled = false;
     const done = () => {
@@ -69,8 +121,8 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
       };
       try {
         const result = app.handle({ method, path, headers, peerAddress: req.socket.remoteAddress ?? '', body });
-        if (result instanceof Promise) result.then((response) => send(res, response, draining), failed);
-        else send(res, result, draining);
+        if (result instanceof Promise) result.then((response) => send(req, res, response, bounds, draining), failed);
+        else send(req, res, result, bounds, draining);
       } catch (error) {
         failed(error);
       }
@@ -78,8 +130,7 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
 
     const declared = req.headers['content-length'] === undefined ? 0 : Number(req.headers['content-length']);
     if (declared > limit) {
-      // Answer at once; the unread body is never read: the connection closes after the answer.
-      req.pause();
+      // Answer at once; the unread body is then dropped as it arrives (lingeringClose), never kept.
       respond(BODY_TOO_LARGE);
       return;
     }
@@ -91,8 +142,7 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
       if (stopped) return;
       stopped = true;
       chunks.length = 0;
-      req.pause();
-      send(res, app.timedOut(method), draining);
+      send(req, res, app.timedOut(method), bounds, draining);
     }, options.requestTimeoutMs);
     req.on('data', (chunk: Buffer) => {
       if (stopped) return;
@@ -101,7 +151,6 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
         stopped = true;
         clearTimeout(timer);
         chunks.length = 0;
-        req.pause();
         respond(BODY_TOO_LARGE);
         return;
       }

@@ -6,6 +6,10 @@ export interface EngineOptions {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** The lingering close after an early refusal (see linger.ts): how long to keep reading, in ms. */
+  lingerTimeoutMs: number;
+  /** … and how many bytes at most; null: DEFAULT_LINGER_BODIES create bodies. */
+  lingerMaxBytes: number | null;
 }
 
 export interface RunningEngine {
