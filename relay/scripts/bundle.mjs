@@ -19,7 +19,8 @@ const dist = fileURLToPath(new URL('../dist', import.meta.url));
 const bundle = await rolldown({
   input: join(dist, 'main.js'),
   platform: 'node',
-  external: [/^node:/, 'better-sqlite3', 'hyper-express'],
+  // pg is bundled (plain JavaScript); its optional native binding and Cloudflare socket are never loaded.
+  external: [/^node:/, 'better-sqlite3', 'hyper-express', 'pg-native', 'pg-cloudflare'],
   logLevel: 'warn',
 });
 // Written over tsc's main.js, which rolldown has read by now; the source map then sits beside the tsc

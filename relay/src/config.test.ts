@@ -30,6 +30,21 @@ describe('loadConfig', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('selects PostgreSQL with PSST_DATABASE_URL and never echoes the URL, which may hold a password', () => {
+    expect(loadConfig({}).config.databaseUrl).toBeNull();
+    const { config, warnings } = loadConfig({
+      PSST_DATABASE_URL: 'postgres://psst:hunter2@db.internal:5432/psst?sslmode=verify-full',
+      PSST_DATABASE_ALLOW_ASYNC_COMMIT: 'true',
+    });
+    expect(config).toMatchObject({ databasePoolMax: 16, databaseTimeoutMs: 5_000, databaseAllowAsyncCommit: true });
+    expect(config.databaseUrl).toBe('postgres://psst:hunter2@db.internal:5432/psst?sslmode=verify-full');
+    expect(warnings.join('\n')).toMatch(/PSST_DATABASE_ALLOW_ASYNC_COMMIT=true.*benchmarks only/);
+    expect(() => loadConfig({ PSST_DATABASE_URL: 'mysql://root:hunter2@db' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PSST_DATABASE_URL: 'mysql://root:hunter2@db' })).toThrow(
+      /^PSST_DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL$/,
+    );
+  });
+
   it('reads values, treating an empty value as unset', () => {
     const { config } = loadConfig({
       PSST_PORT: ' 9000 ',

@@ -287,7 +287,7 @@ describe.each(ENGINES)('protection (%s)', (engine) => {
         'nodejs_eventloop_lag_seconds',
       ];
       for (const name of names) expect(after, name).toMatch(new RegExp(`^${name}[ {]`, 'm'));
-      expect(after).toMatch(new RegExp(`^psst_build_info\\{version="1\\.0\\.0",engine="${engine}"\\} 1$`, 'm'));
+      expect(after).toMatch(new RegExp(`^psst_build_info\\{version="1\\.0\\.0",engine="${engine}",store="sqlite"\\} 1$`, 'm'));
       expect(after).toMatch(/^psst_secrets_created_total 1$/m);
       expect(after).toMatch(/^psst_secrets_revealed_total 1$/m);
       expect(after).toMatch(/^psst_requests_rejected_total\{reason="wrong_passphrase"\} 1$/m);

@@ -48,7 +48,7 @@ async function withStore<T>(deps: RouteDeps, operation: () => Promise<T>): Promi
     throw new HttpError(
       503,
       'storage_unavailable',
-      'The relay cannot reach its database right now; nothing was changed. Try again shortly.',
+      'The relay cannot reach its database right now; try again shortly.',
     );
   }
 }
