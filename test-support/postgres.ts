@@ -9,6 +9,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 /** The binaries: PSST_PG_BIN, or the newest /usr/lib/postgresql/<version>/bin. */
 export const PG_BIN: string | null = findBinaries();
@@ -125,6 +126,34 @@ export async function startPostgres(settings: Record<string, string> = {}): Prom
         running = false;
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+  };
+}
+
+/** What a test asks of the relay: its store, and for PostgreSQL the environment that selects a fresh database. */
+export type StoreChoice = 'sqlite' | 'postgres';
+
+/** The stores relay-level suites run on: both wherever PostgreSQL is installed, and always in CI. */
+export const STORES: readonly StoreChoice[] = POSTGRES_AVAILABLE ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/**
+ * One cluster for a describe block (started in beforeAll, removed in afterAll) when `store` is postgres;
+ * `env()` gives the relay settings for a fresh database in it, or nothing for SQLite.
+ */
+export function useStoreEnv(store: StoreChoice, settings: Record<string, string> = {}) {
+  let cluster: PostgresCluster | undefined;
+  beforeAll(async () => {
+    if (store === 'postgres') cluster = await startPostgres(settings);
+  }, 60_000);
+  afterAll(() => cluster?.remove());
+  return {
+    get cluster(): PostgresCluster {
+      if (!cluster) throw new Error('useStoreEnv: the cluster exists only for postgres, inside the tests of its describe block');
+      return cluster;
+    },
+    /** PSST_DATABASE_URL of a new database for postgres; {} for sqlite (each relay gets its own file). */
+    env(): Record<string, string> {
+      return store === 'postgres' ? { PSST_DATABASE_URL: this.cluster.createDatabase() } : {};
     },
   };
 }

@@ -13,13 +13,24 @@ import {
 } from '@psst/protocol/api';
 import { decodeB64u, encodeB64u } from '@psst/protocol/b64u';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Answer, call, create, ENGINES, expectError, sealRequest, startTestRelay, type TestRelay } from './testing/harness.js';
+import {
+  type Answer,
+  call,
+  create,
+  expectError,
+  RELAY_SETUPS,
+  sealRequest,
+  startTestRelay,
+  type TestRelay,
+  useStoreEnv,
+} from './testing/harness.js';
 
 const NOT_FOUND = { error: 'not_found', message: 'There is no secret here: the link is wrong, or the secret is long gone.' };
 const NO_ROUTE = { error: 'not_found', message: 'There is nothing at this address.' };
 const BAD_JSON = { error: 'invalid_request', message: 'The request body is not valid JSON.' };
 const NOT_JSON = { error: 'unsupported_media_type', message: 'Send the request body as JSON with Content-Type: application/json.' };
 const TOO_LARGE = { error: 'payload_too_large', message: 'The request body is larger than this relay accepts.' };
+const UNAVAILABLE = { error: 'storage_unavailable', message: 'The relay cannot reach its database right now; try again shortly.' };
 const MISMATCH = 'The request does not match the API.';
 
 function expectGone(answer: Answer, reason: string, at?: number): void {
@@ -30,11 +41,12 @@ function expectGone(answer: Answer, reason: string, at?: number): void {
   if (at !== undefined) expect(body.at).toBe(new Date(at).toISOString());
 }
 
-describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
+describe.each(RELAY_SETUPS)('HTTP contract ($engine, $store)', ({ engine, store }) => {
+  const database = useStoreEnv(store);
   let relay: TestRelay;
   let origin: string;
   beforeAll(async () => {
-    relay = await startTestRelay(engine);
+    relay = await startTestRelay(engine, database.env());
     origin = relay.origin;
   });
   afterAll(() => relay?.close());
@@ -422,6 +434,7 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
 
     it('reports the operator’s own limits, and creation switched off', async () => {
       const other = await startTestRelay(engine, {
+        ...database.env(),
         PSST_MAX_TTL_SECONDS: '3600',
         PSST_MAX_VIEWS: '3',
         PSST_MAX_ENVELOPE_BYTES: '65536',
@@ -460,6 +473,34 @@ describe.each(ENGINES)('HTTP contract (%s)', (engine) => {
       await relay.server.sweeper.runOnce();
       expectError(await call(origin, 'GET', path, { token: secret.sealed.accessToken }), 404, NOT_FOUND);
       expectError(await call(origin, 'GET', `${path}/receipt`, { token: secret.manageToken }), 404, NOT_FOUND);
+    });
+  });
+
+  // Last in the block: it stops the block's PostgreSQL cluster for a while.
+  describe.runIf(store === 'postgres')('a database outage', () => {
+    it('answers 503 storage_unavailable and /readyz 503 while the database is down, then serves again by itself', async () => {
+      const secret = await create(origin, { views: 2 });
+      const path = `/api/secrets/${secret.id}`;
+      const reveal = () => call(origin, 'POST', `${path}/reveal`, { token: secret.sealed.accessToken, body: {} });
+      database.cluster.stop();
+      try {
+        const sealed = await sealRequest();
+        expectError(await call(origin, 'POST', '/api/secrets', { body: sealed.body }), 503, UNAVAILABLE);
+        expectError(await call(origin, 'GET', path, { token: secret.sealed.accessToken }), 503, UNAVAILABLE);
+        expectError(await reveal(), 503, UNAVAILABLE);
+        expectError(await call(origin, 'DELETE', path, { token: secret.manageToken }), 503, UNAVAILABLE);
+        expectError(await call(origin, 'GET', '/readyz'), 503, {
+          error: 'storage_unavailable',
+          message: 'Not ready: the database does not answer.',
+        });
+        expect(await call(relay.metricsOrigin, 'GET', '/metrics').then((m) => m.text)).toMatch(/^psst_db_up 0$/m);
+      } finally {
+        database.cluster.start();
+      }
+      expect((await call(origin, 'GET', '/readyz')).status).toBe(200);
+      expect(await reveal().then((a) => a.json)).toMatchObject({ viewsLeft: 1 });
+      expect((await call(origin, 'POST', '/api/secrets', { body: (await sealRequest()).body })).status).toBe(201);
+      expect(await call(relay.metricsOrigin, 'GET', '/metrics').then((m) => m.text)).toMatch(/^psst_db_up 1$/m);
     });
   });
 });

@@ -11,7 +11,20 @@ import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { type RelayServer, startRelayServer } from '../server.js';
 
+export { STORES, type StoreChoice, useStoreEnv } from '../../../test-support/postgres.js';
 export { ENGINES, type Engine } from '../../../test-support/relay.js';
+
+import { STORES, type StoreChoice } from '../../../test-support/postgres.js';
+import { ENGINES } from '../../../test-support/relay.js';
+
+/**
+ * The relays the HTTP suites run on: both engines on SQLite, and PostgreSQL on one engine (the engines
+ * are already held to the same wire; the store is what changes underneath).
+ */
+export const RELAY_SETUPS: readonly { engine: Engine; store: StoreChoice }[] = [
+  ...ENGINES.map((engine) => ({ engine, store: 'sqlite' as const })),
+  ...(STORES.includes('postgres') ? [{ engine: 'hyper-express' as const, store: 'postgres' as const }] : []),
+];
 
 export interface TestRelay {
   origin: string;
