@@ -1,14 +1,18 @@
 // The options page: the relay address (with its permission and a health
 // check), default expiry and views, auto-copy and receipt notifications.
+import type { KnownRelayConfig } from '@psst/client/relay-client';
+import { LimitFields } from '@psst/composer-ui/limit-fields';
+import { DEFAULT_RELAY_CONFIG, type RelayConfigResponse } from '@psst/protocol/api';
 import { useEffect, useState } from 'preact/hooks';
 import type { RelaySetupResult } from '../lib/relay-setup';
 import { DEFAULT_RELAY_URL, type Settings } from '../lib/settings';
-import { LimitFields } from './LimitFields';
 
 export interface OptionsServices {
   settings(): Promise<Settings>;
   setUpRelay(input: string): Promise<RelaySetupResult>;
   save<K extends Exclude<keyof Settings, 'relayUrl'>>(key: K, value: Settings[K]): Promise<void>;
+  /** The saved relay's settings, which bound the default expiry and views. */
+  relayConfig?(): Promise<KnownRelayConfig>;
 }
 
 export function Options({ services }: { services: OptionsServices }) {
@@ -17,12 +21,19 @@ export function Options({ services }: { services: OptionsServices }) {
   const [relayStatus, setRelayStatus] = useState<RelaySetupResult | null>(null);
   const [checking, setChecking] = useState(false);
   const [saved, setSaved] = useState('');
+  const [config, setConfig] = useState<Readonly<RelayConfigResponse>>(DEFAULT_RELAY_CONFIG);
+  const loadConfig = () =>
+    void services.relayConfig?.().then(
+      (known) => setConfig(known.config),
+      () => {},
+    );
 
   useEffect(() => {
     void services.settings().then((s) => {
       setSettings(s);
       setRelayInput(s.relayUrl);
     });
+    loadConfig();
   }, [services]);
 
   if (!settings) return <p>Loading…</p>;
@@ -35,6 +46,7 @@ export function Options({ services }: { services: OptionsServices }) {
     if (result.ok || result.saved) {
       setSettings({ ...settings, relayUrl: result.relayUrl! });
       setRelayInput(result.relayUrl!);
+      loadConfig();
     }
     setChecking(false);
   };
@@ -80,6 +92,8 @@ export function Options({ services }: { services: OptionsServices }) {
           ttl={settings.defaultTtl}
           extraChoice={settings.defaultTtl}
           views={settings.defaultViews}
+          maxTtl={config.maxTtlSeconds}
+          maxViews={config.maxViews}
           onTtl={(seconds) => save('defaultTtl', seconds)}
           onViews={(views) => save('defaultViews', views)}
           viewsEvent="change"

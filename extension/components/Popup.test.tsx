@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 
 import type { HistoryEntry } from '@psst/client/history';
+import { DEFAULT_RELAY_CONFIG } from '@psst/protocol/api';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PopupServices } from '../lib/popup-services';
@@ -33,6 +34,7 @@ function fakeServices(over: Partial<PopupServices> = {}) {
       autoCopy: true,
       receiptNotifications: true,
     }),
+    relayConfig: async () => ({ config: DEFAULT_RELAY_CONFIG, fromRelay: true }),
     create: async (request) => {
       calls.create.push(request);
       return LINK;
@@ -64,7 +66,9 @@ describe('Popup', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Create link' }));
     const link = (await screen.findByLabelText('The one-time link')) as HTMLInputElement;
     expect(link.value).toBe(LINK);
-    expect(calls.create).toEqual([{ text: 'my secret', ttl: 3600, views: 2, passphrase: 'correct horse battery staple', label: '' }]);
+    expect(calls.create).toEqual([
+      { secret: { type: 'text', text: 'my secret' }, ttl: 3600, views: 2, passphrase: 'correct horse battery staple', label: '' },
+    ]);
     expect(calls.copy).toEqual([LINK]);
     expect(screen.getByRole('heading', { name: 'Link copied' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Show QR code' }));
@@ -81,6 +85,57 @@ describe('Popup', () => {
     fireEvent.input(await screen.findByLabelText('Secret'), { target: { value: 'x' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create link' }));
     expect((await screen.findByRole('alert')).textContent).toContain('Something went wrong');
+    // Nothing typed is lost.
+    expect((screen.getByLabelText('Secret') as HTMLTextAreaElement).value).toBe('x');
+  });
+
+  it('bounds expiry and views by the relay settings', async () => {
+    const config = { ...DEFAULT_RELAY_CONFIG, maxTtlSeconds: 7200, maxViews: 3 };
+    const { services, calls } = fakeServices({ relayConfig: async () => ({ config, fromRelay: true }) });
+    render(<Popup services={services} />);
+    await screen.findByText('up to 3');
+    const views = screen.getByLabelText('Views') as HTMLInputElement;
+    expect(views.max).toBe('3');
+    const ttl = screen.getByLabelText('Expires after') as HTMLSelectElement;
+    expect([...ttl.options].map((o) => o.value)).toEqual(['300', '3600', '7200']);
+    fireEvent.input(views, { target: { value: '9' } });
+    fireEvent.input(screen.getByLabelText('Secret'), { target: { value: 'x' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create link' }));
+    await screen.findByLabelText('The one-time link');
+    expect(calls.create).toMatchObject([{ views: 3 }]);
+  });
+
+  it('shares a file, says its name and size, and refuses one larger than the relay accepts', async () => {
+    const config = { ...DEFAULT_RELAY_CONFIG, maxEnvelopeBytes: 4096 };
+    const { services, calls } = fakeServices({ relayConfig: async () => ({ config, fromRelay: true }) });
+    const { container } = render(<Popup services={services} />);
+    await screen.findByText(/Up to 2 KB/);
+    const input = container.querySelector('input[type=file]') as HTMLInputElement;
+    const big = new File([new Uint8Array(5000)], 'big.bin', { type: 'application/octet-stream' });
+    fireEvent.change(input, { target: { files: [big] } });
+    expect((await screen.findByRole('alert')).textContent).toBe('This file is 5 KB: this relay accepts up to 2 KB.');
+    fireEvent.click(screen.getByRole('button', { name: 'Create link' }));
+    expect(calls.create).toEqual([]);
+    const small = new File([new Uint8Array(1500)], 'notes 2026 ü.txt', { type: 'text/plain' });
+    fireEvent.change(input, { target: { files: [small] } });
+    expect(screen.getByText('notes 2026 ü.txt')).toBeTruthy();
+    expect(screen.getByText('1 KB · text/plain')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Create link' }));
+    await screen.findByLabelText('The one-time link');
+    expect(calls.create).toMatchObject([{ secret: { type: 'file', file: small } }]);
+    expect(screen.getByText(/A file, notes 2026 ü.txt \(1 KB\), that can be opened once/)).toBeTruthy();
+  });
+
+  // translate and spellcheck are DOM properties happy-dom lacks: the Chromium tests check them.
+  it('keeps translation and autocorrection away from the secret fields', async () => {
+    const { services } = fakeServices();
+    render(<Popup services={services} />);
+    for (const field of [await screen.findByLabelText('Secret'), screen.getByLabelText('Passphrase (optional)')]) {
+      expect(field.classList.contains('notranslate')).toBe(true);
+      expect(field.getAttribute('autocomplete')).toBe('off');
+      expect(field.getAttribute('autocapitalize')).toBe('off');
+      expect(field.getAttribute('autocorrect')).toBe('off');
+    }
   });
 
   it('pastes the clipboard into the composer', async () => {

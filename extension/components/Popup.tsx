@@ -1,33 +1,42 @@
 // The popup: compose and create a link, show it once, list earlier links.
 // Everything that touches the browser comes in through `services`.
 
+import { CreateRefusedError } from '@psst/client/create-link';
 import type { HistoryEntry } from '@psst/client/history';
+import { Composer, type ComposerValues, type Progress } from '@psst/composer-ui/composer';
+import { HistoryList } from '@psst/composer-ui/history-list';
+import { LinkResult } from '@psst/composer-ui/link-result';
+import { DEFAULT_RELAY_CONFIG, type RelayConfigResponse } from '@psst/protocol/api';
 import { useEffect, useState } from 'preact/hooks';
 import { describeFailure, type FailureWords } from '../lib/describe-failure';
 import type { PopupServices } from '../lib/popup-services';
 import type { Settings } from '../lib/settings';
-import { Composer, type ComposerValues } from './Composer';
-import { HistoryList } from './HistoryList';
-import { LinkResult } from './LinkResult';
 
 interface Created {
   link: string;
   views: number;
   ttl: number;
   withPassphrase: boolean;
+  file: { name: string; size: number } | undefined;
   copied: boolean;
 }
 
 export function Popup({ services }: { services: PopupServices }) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
-  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<Progress>(null);
+  const [config, setConfig] = useState<Readonly<RelayConfigResponse>>(DEFAULT_RELAY_CONFIG);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [created, setCreated] = useState<Created | null>(null);
   const [problem, setProblem] = useState<FailureWords | null>(null);
 
   useEffect(() => {
     void services.settings().then(setSettings);
+    // The composer starts with the protocol's defaults and is bounded by the relay's own settings once they arrive.
+    void services.relayConfig().then(
+      (known) => setConfig(known.config),
+      (error: unknown) => setProblem(describeFailure(error)),
+    );
     void services.history().then(setEntries);
     const stop = services.watchHistory(setEntries);
     void services.refreshReceipts().catch(() => {});
@@ -35,21 +44,28 @@ export function Popup({ services }: { services: PopupServices }) {
   }, [services]);
 
   const create = async (values: ComposerValues) => {
-    setBusy(true);
+    setProgress({ phase: values.passphrase === '' ? 'encrypting' : 'deriving', fraction: 0 });
     setProblem(null);
     try {
-      const link = await services.create(values);
+      let lastPercent = -1;
+      const link = await services.create(values, (phase, fraction) => {
+        const percent = Math.floor((fraction ?? 0) * 100);
+        if (phase === 'deriving' && percent === lastPercent) return;
+        lastPercent = percent;
+        setProgress({ phase, fraction });
+      });
       const copied = settings?.autoCopy
         ? await services.copy(link).then(
             () => true,
             () => false,
           )
         : false;
-      setCreated({ link, views: values.views, ttl: values.ttl, withPassphrase: values.passphrase !== '', copied });
+      const file = values.secret.type === 'file' ? { name: values.secret.file.name, size: values.secret.file.size } : undefined;
+      setCreated({ link, views: values.views, ttl: values.ttl, withPassphrase: values.passphrase !== '', file, copied });
     } catch (error) {
       setProblem(describeFailure(error));
     } finally {
-      setBusy(false);
+      setProgress(null);
     }
   };
 
@@ -74,6 +90,9 @@ export function Popup({ services }: { services: PopupServices }) {
     }
   };
 
+  // A relay whose settings say it takes no new secrets is said so before anything is typed.
+  const shown = problem ?? (config.createEnabled ? null : describeFailure(new CreateRefusedError('creation_disabled', 'creation is off')));
+
   return (
     <div class="popup">
       <header class="row spread">
@@ -82,11 +101,11 @@ export function Popup({ services }: { services: PopupServices }) {
           Options
         </button>
       </header>
-      {problem && (
+      {shown && (
         <div class="problem" role="alert">
-          <strong>{problem.title}</strong>
-          <p>{problem.message}</p>
-          {problem.openOptions && (
+          <strong>{shown.title}</strong>
+          <p>{shown.message}</p>
+          {shown.openOptions && (
             <button type="button" class="secondary" onClick={() => services.openOptions()}>
               Open options
             </button>
@@ -107,7 +126,14 @@ export function Popup({ services }: { services: PopupServices }) {
           onDone={() => setCreated(null)}
         />
       ) : (
-        <Composer initialTtl={settings.defaultTtl} initialViews={settings.defaultViews} busy={busy} onSubmit={create} onPaste={paste} />
+        <Composer
+          config={config}
+          initialTtl={settings.defaultTtl}
+          initialViews={settings.defaultViews}
+          progress={progress}
+          onSubmit={create}
+          onPaste={paste}
+        />
       )}
       <HistoryList entries={entries} busyId={busyId} onRevoke={revoke} onClear={() => void services.clearHistory()} />
     </div>

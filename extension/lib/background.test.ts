@@ -1,4 +1,4 @@
-import { createdAnswer, recordingFetch } from '@psst/client/test-fakes';
+import { createdAnswer, json, recordingFetch } from '@psst/client/test-fakes';
 import { parseLink } from '@psst/protocol/link';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
@@ -19,7 +19,8 @@ function setUp(options: { scriptingFails?: boolean; permitted?: boolean } = {}) 
   const injected: unknown[] = [];
   const commands = event();
   const menuClicks = event();
-  const fetch = recordingFetch(() => createdAnswer());
+  // GET /api/config answers 404 (a relay older than it): the protocol's defaults apply.
+  const fetch = recordingFetch((r) => (r.url.endsWith('/api/config') ? json(404, { error: 'not_found', message: 'no' }) : createdAnswer()));
   const api = Object.assign(Object.create(fakeBrowser) as typeof fakeBrowser, {
     contextMenus: {
       removeAll: async () => {
@@ -68,7 +69,7 @@ describe('background', () => {
     );
     expect(outcome?.ok).toBe(true);
     expect(injected).toEqual([{ tabId: 5, frameIds: [2] }]);
-    expect(fetch.requests).toHaveLength(1);
+    expect(fetch.requests.map((r) => r.method)).toEqual(['GET', 'POST']);
     expect(parseLink(clipboardWrites[0]!).id).toBeTruthy();
     expect(await historySetting.getValue()).toHaveLength(1);
     expect(await fakeBrowser.alarms.get(RECEIPT_ALARM)).toBeDefined();

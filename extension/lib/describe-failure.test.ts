@@ -1,8 +1,9 @@
+import { CreateRefusedError } from '@psst/client/create-link';
 import { RelayError } from '@psst/client/relay-client';
+import { RelayUrlError } from '@psst/client/relay-url';
 import { describe, expect, it } from 'vitest';
 import { describeFailure } from './describe-failure';
 import { ClipboardError, NoHostPermissionError } from './errors';
-import { RelayUrlError } from '@psst/client/relay-url';
 
 function api(status: number, error: string, message = 'm', retryAfter?: number) {
   return new RelayError('api', message, status, { error: error as 'internal', message }, retryAfter);
@@ -10,12 +11,14 @@ function api(status: number, error: string, message = 'm', retryAfter?: number) 
 
 describe('describeFailure', () => {
   it('names the size limit the relay gives', () => {
-    expect(describeFailure(api(413, 'payload_too_large', 'the envelope is larger than 65536 bytes')).message).toContain('about 64 KB');
+    expect(describeFailure(api(413, 'payload_too_large', 'the envelope is larger than 65536 bytes')).message).toContain(
+      'up to 64 KB once encrypted',
+    );
   });
 
   it('mentions the usual limit when the relay names none', () => {
     expect(describeFailure(api(413, 'payload_too_large', 'too big')).message).toContain(
-      'about 1 MB unless their operator chose another limit',
+      'relays take 1 MB unless their operator chose another limit',
     );
   });
 
@@ -33,6 +36,19 @@ describe('describeFailure', () => {
     expect(describeFailure(new NoHostPermissionError('https://r.example')).openOptions).toBe(true);
     expect(describeFailure(new RelayUrlError('bad')).openOptions).toBe(true);
     expect(describeFailure(new RelayError('unreachable', 'x')).openOptions).toBe(true);
+  });
+
+  it('says why a create was refused before anything was encrypted', () => {
+    expect(describeFailure(new CreateRefusedError('too_large', 'x', 65_536, 70_000))).toMatchObject({
+      title: 'Secret too large',
+      message: 'This relay accepts secrets up to 64 KB once encrypted. Share something smaller.',
+    });
+    expect(describeFailure(new CreateRefusedError('creation_disabled', 'x')).title).toBe('The relay is not taking new secrets');
+    expect(describeFailure(new CreateRefusedError('views', 'the views must be between 1 and 3')).openOptions).toBe(true);
+  });
+
+  it('says the relay failed for a 5xx without a body', () => {
+    expect(describeFailure(new RelayError('api', 'x', 502)).title).toBe('The relay had a problem');
   });
 
   it('explains clipboard failures', () => {

@@ -1,8 +1,11 @@
 // What the popup needs from the browser, built from the real APIs here and
 // from fakes in tests.
 
+import type { CreatePhase } from '@psst/client/create-link';
 import { addEntry, type HistoryEntry } from '@psst/client/history';
-import type { FetchLike } from '@psst/client/relay-client';
+import { type FetchLike, type KnownRelayConfig, loadRelayConfig } from '@psst/client/relay-client';
+import { normaliseRelayUrl } from '@psst/client/relay-url';
+import { type ComposerValues, readSecret } from '@psst/composer-ui/secret-input';
 import { ClipboardError } from './errors';
 import { refreshReceipts, revokeEntry, scheduleReceipts, updateHistory } from './history-store';
 import { historySetting, loadSettings, type Settings } from './settings';
@@ -10,8 +13,10 @@ import { type CreateLinkDeps, createLink } from './share';
 
 export interface PopupServices {
   settings(): Promise<Settings>;
-  /** Creates the link, records it in history and schedules receipts; returns the link. */
-  create(request: { text: string; ttl: number; views: number; passphrase: string; label: string }): Promise<string>;
+  /** The relay's settings (its defaults when it cannot be asked), to bound the composer's choices. */
+  relayConfig(): Promise<KnownRelayConfig>;
+  /** Creates the link (text or file), records it in history and schedules receipts; returns the link. */
+  create(values: ComposerValues, onPhase?: (phase: CreatePhase, fraction?: number) => void): Promise<string>;
   copy(text: string): Promise<void>;
   readClipboard(): Promise<string>;
   revoke(entry: HistoryEntry): Promise<void>;
@@ -39,9 +44,21 @@ export function createPopupServices(apis: PopupApis, extra: Pick<CreateLinkDeps,
   };
   return {
     settings: loadSettings,
-    async create({ text, ttl, views, passphrase, label }) {
+    async relayConfig() {
       const { relayUrl } = await loadSettings();
-      const { link, entry } = await createLink(deps, { relayUrl, text, ttl, views, passphrase, label });
+      return loadRelayConfig(apis.fetch, normaliseRelayUrl(relayUrl));
+    },
+    async create({ secret, ttl, views, passphrase, label }, onPhase) {
+      const { relayUrl } = await loadSettings();
+      const { link, entry } = await createLink(deps, {
+        relayUrl,
+        secret: await readSecret(secret),
+        ttl,
+        views,
+        passphrase,
+        label,
+        ...(onPhase ? { onPhase } : {}),
+      });
       await updateHistory((entries) => addEntry(entries, entry));
       await scheduleReceipts(apis.alarms, Date.parse(entry.nextCheckAt));
       return link;

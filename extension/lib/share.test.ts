@@ -9,12 +9,21 @@ import type { Notice, ShareDeps } from './share';
 import { createLink, shareText } from './share';
 
 const TEXT = 'line one\n    indented «ünïcødé» 🔑\n\ttab';
+const CONFIG = { version: 1, maxTtlSeconds: 604_800, maxViews: 10, maxEnvelopeBytes: 1_048_576, createEnabled: true, proofOfWork: 'off' };
+
+/** A relay that answers GET /api/config with `config` and every create with 201. */
+function relayFetch(config: Record<string, unknown> = CONFIG) {
+  return recordingFetch((r) => (r.url.endsWith('/api/config') ? json(200, config) : createdAnswer()));
+}
+
+const creates = (fetch: { requests: { method: string; url: string; body: string }[] }) => fetch.requests.filter((r) => r.method === 'POST');
+const text = (t: string) => ({ type: 'text' as const, text: t });
 
 function deps(over: Partial<ShareDeps> = {}) {
   const clipboard: string[] = [];
   const notices: Notice[] = [];
   const saved: HistoryEntry[] = [];
-  const fetch = recordingFetch(() => createdAnswer());
+  const fetch = relayFetch();
   const d: ShareDeps = {
     fetch,
     hasHostPermission: async () => true,
@@ -40,13 +49,16 @@ describe('createLink', () => {
     const { d, fetch } = deps();
     const { link, entry } = await createLink(d, {
       relayUrl: 'http://127.0.0.1:8787/',
-      text: TEXT,
+      secret: text(TEXT),
       ttl: 3600,
       views: 2,
       passphrase: 'correct horse',
     });
-    expect(fetch.requests).toHaveLength(1);
-    const request = fetch.requests[0]!;
+    expect(fetch.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET http://127.0.0.1:8787/api/config',
+      'POST http://127.0.0.1:8787/api/secrets',
+    ]);
+    const request = fetch.requests[1]!;
     expect(request.url).toBe('http://127.0.0.1:8787/api/secrets');
     expect(request.method).toBe('POST');
     const body = JSON.parse(request.body) as Record<string, unknown>;
@@ -67,20 +79,20 @@ describe('createLink', () => {
 
   it('sends no passphrase verifier without a passphrase', async () => {
     const { d, fetch } = deps();
-    await createLink(d, { relayUrl: 'http://127.0.0.1:8787', text: 'x', ttl: 60, views: 1, passphrase: '' });
-    expect(JSON.parse(fetch.requests[0]!.body)).not.toHaveProperty('passphraseVerifier');
+    await createLink(d, { relayUrl: 'http://127.0.0.1:8787', secret: text('x'), ttl: 60, views: 1, passphrase: '' });
+    expect(JSON.parse(creates(fetch)[0]!.body)).not.toHaveProperty('passphraseVerifier');
   });
 
   it('keeps a path prefix of the relay in the API calls and the link', async () => {
     const { d, fetch } = deps();
-    const { link } = await createLink(d, { relayUrl: 'https://example.org/psst', text: 'x', ttl: 60, views: 1 });
-    expect(fetch.requests[0]!.url).toBe('https://example.org/psst/api/secrets');
+    const { link } = await createLink(d, { relayUrl: 'https://example.org/psst', secret: text('x'), ttl: 60, views: 1 });
+    expect(creates(fetch)[0]!.url).toBe('https://example.org/psst/api/secrets');
     expect(link.startsWith(`https://example.org/psst/s/${SOME_ID}#`)).toBe(true);
   });
 
   it('refuses without host permission and sends nothing', async () => {
     const { d, fetch } = deps({ hasHostPermission: async () => false });
-    await expect(createLink(d, { relayUrl: 'https://example.org', text: 'x', ttl: 60, views: 1 })).rejects.toBeInstanceOf(
+    await expect(createLink(d, { relayUrl: 'https://example.org', secret: text('x'), ttl: 60, views: 1 })).rejects.toBeInstanceOf(
       NoHostPermissionError,
     );
     expect(fetch.requests).toHaveLength(0);
@@ -88,13 +100,55 @@ describe('createLink', () => {
 
   it('refuses an empty secret', async () => {
     const { d } = deps();
-    await expect(createLink(d, { relayUrl: 'https://example.org', text: '', ttl: 60, views: 1 })).rejects.toBeInstanceOf(
+    await expect(createLink(d, { relayUrl: 'https://example.org', secret: text(''), ttl: 60, views: 1 })).rejects.toBeInstanceOf(
       NothingToShareError,
     );
+  });
+
+  it('shares a file with its name and type in the meta, byte for byte', async () => {
+    const { d, fetch } = deps();
+    const bytes = Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) % 256);
+    const phases: string[] = [];
+    const { link } = await createLink(d, {
+      relayUrl: 'http://127.0.0.1:8787',
+      secret: { type: 'file', name: 'Prüfbericht März.pdf', mime: 'application/pdf', bytes },
+      ttl: 3600,
+      views: 1,
+      onPhase: (phase) => phases.push(phase),
+    });
+    expect(phases).toEqual(['encrypting', 'uploading']);
+    const body = JSON.parse(creates(fetch)[0]!.body) as { envelope: string };
+    const opened = await openSecret({ envelope: decodeB64u(body.envelope), key: parseLink(link).key });
+    expect(opened.meta).toEqual({ type: 'file', name: 'Prüfbericht März.pdf', mime: 'application/pdf' });
+    expect(opened.body).toEqual(bytes);
+  });
+
+  it('refuses a secret larger than the relay accepts before encrypting or sending it', async () => {
+    const fetch = relayFetch({ ...CONFIG, maxEnvelopeBytes: 4096 });
+    const { d } = deps({ fetch });
+    const phases: string[] = [];
+    const secret = { type: 'file' as const, name: 'big.bin', mime: 'application/octet-stream', bytes: new Uint8Array(5000) };
+    await expect(
+      createLink(d, { relayUrl: 'http://127.0.0.1:8787', secret, ttl: 60, views: 1, onPhase: (p) => phases.push(p) }),
+    ).rejects.toMatchObject({
+      name: 'CreateRefusedError',
+      reason: 'too_large',
+      limitBytes: 4096,
+    });
+    expect(phases).toEqual([]);
+    expect(creates(fetch)).toHaveLength(0);
   });
 });
 
 describe('shareText', () => {
+  it('bounds the default expiry and views by the relay settings', async () => {
+    const fetch = relayFetch({ ...CONFIG, maxTtlSeconds: 600, maxViews: 2 });
+    const { d } = deps({ fetch, settings: async () => ({ relayUrl: 'http://127.0.0.1:8787', defaultTtl: 86_400, defaultViews: 5 }) });
+    const outcome = await shareText(d, 'x', 'selection');
+    expect(outcome.ok).toBe(true);
+    expect(JSON.parse(creates(fetch)[0]!.body)).toMatchObject({ ttl: 600, views: 2 });
+  });
+
   it('copies the link, saves the entry and says so', async () => {
     const { d, clipboard, notices, saved } = deps();
     const outcome = await shareText(d, TEXT, 'selection');

@@ -1,17 +1,19 @@
-// Creating a link: seal the text with the protocol, create it on the relay,
-// build the link. Then, for shares from menus and the keyboard: copy the link,
-// remember the entry and tell the user. Every browser API comes in as a parameter.
+// Creating a link: the relay's settings first (a secret it would refuse is
+// refused before it is encrypted), then @psst/client's createLink seals the
+// text or file and creates it. Then, for shares from menus and the keyboard:
+// copy the link, remember the entry and tell the user. Every browser API
+// comes in as a parameter.
 
+import { type CreatePhase, createLink as createClientLink, type SecretInput } from '@psst/client/create-link';
 import { describeCreated } from '@psst/client/format';
 import { entryFromCreate, type HistoryEntry } from '@psst/client/history';
-import { createSecret, type FetchLike } from '@psst/client/relay-client';
-import { encodeB64u } from '@psst/protocol/b64u';
+import { type FetchLike, loadRelayConfig } from '@psst/client/relay-client';
+import { hostPatternFor, normaliseRelayUrl } from '@psst/client/relay-url';
+import { clampTtl, clampViews } from '@psst/composer-ui/limits';
+import type { RelayConfigResponse } from '@psst/protocol/api';
 import type { KdfParams } from '@psst/protocol/limits';
-import { buildLink } from '@psst/protocol/link';
-import { sealSecret } from '@psst/protocol/secret';
 import { describeFailure, type FailureWords } from './describe-failure';
 import { NoHostPermissionError, NothingToShareError } from './errors';
-import { hostPatternFor, normaliseRelayUrl } from '@psst/client/relay-url';
 
 export interface CreateLinkDeps {
   fetch: FetchLike;
@@ -24,11 +26,14 @@ export interface CreateLinkDeps {
 
 export interface LinkRequest {
   relayUrl: string;
-  text: string;
+  secret: SecretInput;
   ttl: number;
   views: number;
   passphrase?: string;
   label?: string;
+  /** The relay's settings when the caller already has them; asked for otherwise. */
+  config?: Readonly<RelayConfigResponse>;
+  onPhase?: (phase: CreatePhase, fraction?: number) => void;
 }
 
 export interface CreatedLink {
@@ -38,22 +43,19 @@ export interface CreatedLink {
 }
 
 export async function createLink(deps: CreateLinkDeps, request: LinkRequest): Promise<CreatedLink> {
-  if (request.text === '') throw new NothingToShareError('composer');
+  if (request.secret.type === 'text' && request.secret.text === '') throw new NothingToShareError('composer');
   const relayUrl = normaliseRelayUrl(request.relayUrl);
   if (!(await deps.hasHostPermission(hostPatternFor(relayUrl)))) throw new NoHostPermissionError(relayUrl);
-  const passphrase = request.passphrase === '' ? undefined : request.passphrase;
-  const sealed = await sealSecret({
-    meta: { type: 'text' },
-    body: request.text,
-    ...(passphrase !== undefined ? { passphrase } : {}),
-    ...(deps.kdf ? { kdf: deps.kdf } : {}),
-  });
-  const created = await createSecret(deps.fetch, relayUrl, {
-    envelope: encodeB64u(sealed.envelope),
-    accessVerifier: sealed.accessVerifier,
-    ...(sealed.passphraseVerifier ? { passphraseVerifier: sealed.passphraseVerifier } : {}),
+  const config = request.config ?? (await loadRelayConfig(deps.fetch, relayUrl)).config;
+  const { link, created } = await createClientLink(deps.fetch, {
+    relayUrl,
+    secret: request.secret,
     ttl: request.ttl,
     views: request.views,
+    config,
+    ...(request.passphrase ? { passphrase: request.passphrase } : {}),
+    ...(deps.kdf ? { kdf: deps.kdf } : {}),
+    ...(request.onPhase ? { onPhase: request.onPhase } : {}),
   });
   const entry = entryFromCreate(
     relayUrl,
@@ -61,7 +63,7 @@ export async function createLink(deps: CreateLinkDeps, request: LinkRequest): Pr
     { views: request.views, ...(request.label ? { label: request.label } : {}) },
     deps.now(),
   );
-  return { link: buildLink(relayUrl, created.id, sealed.key), entry };
+  return { link, entry };
 }
 
 export interface Notice extends FailureWords {}
@@ -89,8 +91,15 @@ export async function shareText(
   try {
     const resolved = await text;
     if (resolved === '') throw new NothingToShareError(source);
-    const { relayUrl, defaultTtl, defaultViews } = await deps.settings();
-    const { link, entry } = await createLink(deps, { relayUrl, text: resolved, ttl: defaultTtl, views: defaultViews });
+    const settings = await deps.settings();
+    const relayUrl = normaliseRelayUrl(settings.relayUrl);
+    if (!(await deps.hasHostPermission(hostPatternFor(relayUrl)))) throw new NoHostPermissionError(relayUrl);
+    // The defaults are bounded by what this relay allows, as the popup's choices are.
+    const { config } = await loadRelayConfig(deps.fetch, relayUrl);
+    const defaultTtl = clampTtl(settings.defaultTtl, config.maxTtlSeconds);
+    const defaultViews = clampViews(settings.defaultViews, config.maxViews);
+    const secret: SecretInput = { type: 'text', text: resolved };
+    const { link, entry } = await createLink(deps, { relayUrl, secret, ttl: defaultTtl, views: defaultViews, config });
     // Saved first: if the clipboard fails, the entry is still there to revoke.
     await deps.saveEntry(entry);
     await deps.writeClipboard(link);

@@ -1,4 +1,6 @@
 // Mounts the options page with the real browser APIs.
+import { loadRelayConfig } from '@psst/client/relay-client';
+import { normaliseRelayUrl } from '@psst/client/relay-url';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { Options, type OptionsServices } from '../../components/Options';
@@ -27,6 +29,7 @@ const services: OptionsServices = {
     else if (key === 'defaultTtl') await defaultTtlSetting.setValue(Number(value));
     else await defaultViewsSetting.setValue(Number(value));
   },
+  relayConfig: async () => loadRelayConfig((i, init) => fetch(i, init), normaliseRelayUrl(await relayUrlSetting.getValue())),
 };
 
 render(<Options services={services} />, document.getElementById('app')!);
