@@ -9,6 +9,7 @@ import { CONTENT_SECURITY_POLICY } from './static-site.js';
 import { call, ENGINES, startTestRelay, type TestRelay } from './testing/harness.js';
 
 const INDEX = '<!doctype html><title>psst</title><script type="module" src="/assets/index-abc123.js"></script>';
+const COMPOSER = '<!doctype html><title>psst · share</title><script type="module" src="/assets/composer-abc123.js"></script>';
 
 /** A GET with the path sent exactly as written (fetch would normalise `/../`). */
 function rawGet(port: number, path: string): Promise<{ status: number; body: string }> {
@@ -33,6 +34,7 @@ describe.each(ENGINES)('static reveal page (%s)', (engine) => {
     site = mkdtempSync(join(tmpdir(), 'psst-site-'));
     mkdirSync(join(site, 'assets'));
     writeFileSync(join(site, 'index.html'), INDEX);
+    writeFileSync(join(site, 'composer.html'), COMPOSER);
     writeFileSync(join(site, 'assets/index-abc123.js'), 'console.log("psst")');
     writeFileSync(join(site, 'assets/index-def456.css'), 'body{}');
     writeFileSync(join(site, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
@@ -45,11 +47,18 @@ describe.each(ENGINES)('static reveal page (%s)', (engine) => {
     rmSync(site, { recursive: true, force: true });
   });
 
-  it('serves index.html at / and at /s/{id}, never cached, with the strict CSP and the security headers', async () => {
-    for (const path of ['/', '/index.html', '/s/AAAAAAAAAAAAAAAAAAAAAA', '/s/whatever']) {
+  it('serves the composer at / and /new and the reveal page at /s/{id}, never cached, with the strict CSP and the security headers', async () => {
+    for (const [path, page] of [
+      ['/', COMPOSER],
+      ['/new', COMPOSER],
+      ['/composer.html', COMPOSER],
+      ['/index.html', INDEX],
+      ['/s/AAAAAAAAAAAAAAAAAAAAAA', INDEX],
+      ['/s/whatever', INDEX],
+    ] as const) {
       const answer = await call(relay.origin, 'GET', path);
       expect(answer.status, path).toBe(200);
-      expect(answer.text).toBe(INDEX);
+      expect(answer.text, path).toBe(page);
       expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(answer.headers.get('cache-control')).toBe('no-store');
       expect(answer.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
@@ -103,5 +112,20 @@ describe.each(ENGINES)('static reveal page (%s)', (engine) => {
   it('still routes the API and health checks ahead of the page', async () => {
     expect((await call(relay.origin, 'GET', '/healthz')).json).toEqual({ status: 'ok' });
     expect((await call(relay.origin, 'GET', '/api/secrets/x')).status).toBe(404);
+  });
+});
+
+describe('a site built before the composer', () => {
+  it('shows the reveal page at / and /new, as it did', async () => {
+    const site = mkdtempSync(join(tmpdir(), 'psst-site-'));
+    writeFileSync(join(site, 'index.html'), INDEX);
+    const relay = await startTestRelay('node', { PSST_STATIC_DIR: site });
+    try {
+      for (const path of ['/', '/new']) expect((await call(relay.origin, 'GET', path)).text, path).toBe(INDEX);
+      expect((await call(relay.origin, 'GET', '/composer.html')).status).toBe(200);
+    } finally {
+      await relay.close();
+      rmSync(site, { recursive: true, force: true });
+    }
   });
 });

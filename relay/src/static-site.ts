@@ -1,4 +1,5 @@
-// The built reveal page, served in standalone mode (PSST_STATIC_DIR). Every
+// The built site, served in standalone mode (PSST_STATIC_DIR): the composer
+// (composer.html) at / and /new, the reveal page (index.html) at /s/{id}. Every
 // file is read into memory at start: the page is tiny, and a lookup in a map
 // of known paths cannot be walked out of the folder, whatever the URL holds.
 import { createHash } from 'node:crypto';
@@ -27,6 +28,7 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.wasm': 'application/wasm',
+  '.zip': 'application/zip',
 };
 
 export interface StaticFile {
@@ -77,10 +79,14 @@ export function loadStaticSite(dir: string): StaticSite {
   walk(dir, '', files, { bytes: 0 });
   const index = files.get('/index.html');
   if (!index) throw new Error(`PSST_STATIC_DIR (${dir}) has no index.html; build the reveal page first`);
+  // A site built before the composer existed shows the reveal page at / (it says this is not a secret link).
+  const composer = files.get('/composer.html') ?? index;
   return {
     files: files.size,
     lookup(path) {
-      if (path === '/' || path === '/index.html') return { file: index, template: '/' };
+      if (path === '/' || path === '/composer.html') return { file: composer, template: '/' };
+      if (path === '/new') return { file: composer, template: '/new' };
+      if (path === '/index.html') return { file: index, template: '/index.html' };
       if (/^\/s\/[^/]+$/.test(path)) return { file: index, template: '/s/:id' };
       let file = files.get(path);
       if (!file && path.includes('%')) {
