@@ -64,7 +64,8 @@ export async function readSecretInput(file: string | undefined, cap: ByteCap): P
   return { bytes: new TextEncoder().encode(text) };
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// A leading BOM is dropped, as the recipient's decoder drops it: what is sent is what they get.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The text, when the bytes are valid UTF-8 with no NUL byte; otherwise null. */
 export function asText(bytes: Uint8Array): string | null {

@@ -1,7 +1,7 @@
 // Writing a revealed secret to a file: never over an existing file without
 // --force, mode 0600, and a file secret's own name only as a cleaned base name
 // (sanitiseFileName), never as a path.
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { sanitiseFileName } from '@psst/client/file-name';
 import { CliError, EXIT } from './exit-codes.js';
@@ -38,11 +38,21 @@ export function freePath(folder: string, name: string): string {
   throw new CliError(EXIT.local, 'file_exists', `Too many files named like ${clean} in ${folder}`);
 }
 
-/** Writes the bytes; `exclusive` fails rather than replace a file that appeared meanwhile. */
+/**
+ * Writes the bytes, mode 0600. `exclusive` fails rather than replace a file
+ * that appeared meanwhile; otherwise (--force) a 0600 temporary file is
+ * renamed over the old one, which never holds the secret with its old mode.
+ */
 export function writeSecretFile(path: string, bytes: Uint8Array, exclusive: boolean): void {
+  const temporary = `${path}.psst-${process.pid}.tmp`;
   try {
-    writeFileSync(path, bytes, { mode: 0o600, flag: exclusive ? 'wx' : 'w' });
+    if (exclusive) writeFileSync(path, bytes, { mode: 0o600, flag: 'wx' });
+    else {
+      writeFileSync(temporary, bytes, { mode: 0o600, flag: 'wx' });
+      renameSync(temporary, path);
+    }
   } catch (error) {
+    rmSync(temporary, { force: true });
     throw new CliError(EXIT.local, 'file_unwritable', `Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
 }

@@ -18,11 +18,13 @@ export const dim = (text: string, stream: Stream = process.stderr): string => pa
 const red = (text: string): string => paint('31', text, process.stderr);
 
 let progressShown = false;
+let lastProgress = '';
 
 function clearProgress(): void {
   if (progressShown) {
     process.stderr.write('\r\u001b[K');
     progressShown = false;
+    lastProgress = '';
   }
 }
 
@@ -35,8 +37,10 @@ export function say(text: string): void {
 /** One progress line, rewritten in place; nothing when stderr is not a terminal. */
 export function progress(text: string, fraction?: number): void {
   if (!isTty()) return;
-  const percent = fraction === undefined ? '' : ` ${Math.floor(fraction * 100)}%`;
-  process.stderr.write(`\r\u001b[K${dim(`${text}${percent}`)}`);
+  const line = fraction === undefined ? text : `${text} ${Math.floor(fraction * 100)}%`;
+  if (line === lastProgress) return; // scrypt reports thousands of times: redraw only what changed
+  lastProgress = line;
+  process.stderr.write(`\r\u001b[K${dim(line)}`);
   progressShown = true;
 }
 
