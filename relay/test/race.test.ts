@@ -1,19 +1,22 @@
 // Races: bursts of concurrent reveals of the same secret, over many secrets at
-// once and in repeated rounds, never get more envelopes than the secret's views.
+// once and in repeated rounds, never get more envelopes than the secret's views
+// (on SQLite and on PostgreSQL; across two relays in multi-relay.test.ts).
 import http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CreatedSecret, createSecret, ENGINES, type RunningRelay, reveal, startRelay, useTempDir } from './support.js';
+import { RELAY_SETUPS, useStoreEnv } from '../src/testing/harness.js';
+import { type CreatedSecret, createSecret, type RunningRelay, reveal, startRelay, useTempDir } from './support.js';
 
 const ROUNDS = 3;
 const SECRETS_PER_VIEWS = 6;
 const BURST = 16;
 
-describe.each(ENGINES)('reveal races (%s)', (engine) => {
+describe.each(RELAY_SETUPS)('reveal races ($engine, $store)', ({ engine, store }) => {
   const tmp = useTempDir();
+  const database = useStoreEnv(store);
   let relay: RunningRelay;
   beforeAll(async () => {
-    relay = await startRelay({ engine, dbPath: join(tmp.dir, 'psst.db') });
+    relay = await startRelay({ engine, dbPath: join(tmp.dir, 'psst.db'), env: database.env() });
   });
   afterAll(async () => {
     await relay?.stop('SIGTERM');
