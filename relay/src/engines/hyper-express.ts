@@ -128,8 +128,9 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
       send(req, res, response);
       done();
     };
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (res.completed || bounds.timeoutMs === 0 || declared > bounds.maxBytes || internals._body_expected_bytes === -1) {
+    // The declared Content-Length (0 for a chunked body); -1: the request has no body at all.
+    const declared = internals._body_expected_bytes;
+    if (res.completed || bounds.timeoutMs === 0 || declared > bounds.maxBytes || declared === -1) {
       answer();
       return;
     }
@@ -143,8 +144,8 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
       return true;
     };
     const onChunk = internals._body_parser_on_chunk;
-    internals._body_parser_on_chunk = (response, chunk, isLast) => {
-      onChunk.call(internals, response, chunk, isLast);
+    internals._body_parser_on_chunk = (wrapped, chunk, isLast) => {
+      onChunk.call(internals, wrapped, chunk, isLast);
       if (!isLast) linger.discard(chunk.byteLength);
     };
     // hyper-express pauses uWS once it has buffered 16 KiB for a handler that has not read the body yet.

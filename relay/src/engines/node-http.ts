@@ -20,7 +20,7 @@ function send(req: http.IncomingMessage, res: http.ServerResponse, response: Rel
   if (response.body !== null) headers['content-length'] = Buffer.byteLength(response.body);
   if (response.close || draining) headers.connection = 'close';
   // Part of the body is still unread: answering and closing at once would reset the answer away.
-  if (response.close && !req.complete) lingeringClose(req, res, bounds);
+  if (response.close && !req.complete && bounds.timeoutMs > 0) lingeringClose(req, res, bounds);
   res.writeHead(response.status, headers);
   res.end(response.body ?? undefined);
 }
@@ -38,18 +38,16 @@ function lingeringClose(req: http.IncomingMessage, res: http.ServerResponse, bou
   lingering.add(socket);
   // Nothing is left unread: close once the answer and the FIN are out (a plain close, no reset).
   const close = () => {
+    if (socket.destroyed) return;
     socket.end();
     if (socket.writableFinished) socket.destroy();
     else socket.once('finish', () => socket.destroy());
   };
   const linger = startLinger(bounds, (reason) => (reason === 'complete' ? close() : socket.destroy()));
   // node ends a `Connection: close` response with socket.destroySoon(): end() then destroy(), which is the
-  // reset. Here it only shuts the write side; the socket closes when the linger ends, or when the client
-  // closes its side after reading the answer (node destroys a socket once both sides have ended).
-  socket.destroySoon = () => {
-    socket.end();
-    if (socket.readableEnded) linger.end('complete');
-  };
+  // reset. Here it only shuts the write side; the socket closes when the body has ended or the client has
+  // closed its side (after reading the answer), or at a bound.
+  socket.destroySoon = () => socket.end();
   socket.once('close', () => linger.end('complete'));
   socket.once('end', () => linger.end('complete'));
   req.on('data', (chunk: Buffer) => linger.discard(chunk.length));
