@@ -196,12 +196,13 @@ const rows = [
       {
         title: 'Active secrets',
         unit: 'short',
-        targets: [q(`sum(psst_secrets_active{${relay}})`, 'active'), q('$active_limit', 'quota')],
+        // The store's totals: every relay on one PostgreSQL database reports the same number, so max, never sum.
+        targets: [q(`max(psst_secrets_active{${relay}})`, 'active'), q('$active_limit', 'quota')],
       },
       {
         title: 'Stored envelope bytes',
         unit: 'bytes',
-        targets: [q(`sum(psst_secret_store_bytes{${relay}})`, 'stored'), q('$store_limit_bytes', 'quota')],
+        targets: [q(`max(psst_secret_store_bytes{${relay}})`, 'stored'), q('$store_limit_bytes', 'quota')],
       },
       {
         title: 'Time from creation to reveal',

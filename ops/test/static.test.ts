@@ -156,8 +156,8 @@ describe('quotas', () => {
     expect(storeBytes).toBeDefined();
     expect(activeSecrets).toBeDefined();
     const rules = readFileSync(join(opsDir, 'prometheus/psst.rules.yml'), 'utf8');
-    expect(rules).toContain(`psst_secret_store_bytes{job="psst"} / ${storeBytes}`);
-    expect(rules).toContain(`psst_secrets_active{job="psst"} / ${activeSecrets}`);
+    expect(rules).toContain(`max by (job) (psst_secret_store_bytes{job="psst"}) / ${storeBytes}`);
+    expect(rules).toContain(`max by (job) (psst_secrets_active{job="psst"}) / ${activeSecrets}`);
     const dashboard = JSON.parse(readFileSync(join(opsDir, 'grafana/psst-dashboard.json'), 'utf8')) as {
       templating: { list: { name: string; query: unknown }[] };
     };
