@@ -2,9 +2,10 @@
 // code (404, 410 with each reason, 403 wrong passphrase with attempts left,
 // 429 with its retry, 503, a relay that cannot be reached), with --json as one
 // machine-readable line, and nothing secret in any error output.
+
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeB64u } from '@psst/protocol/b64u';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +61,10 @@ describe('open: what the relay answers', () => {
 
   it('410 deleted, exit 2', async () => {
     const secret = await createTestSecret(relay.origin);
-    await fetch(`${relay.origin}/api/secrets/${secret.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${secret.manageToken}` } });
+    await fetch(`${relay.origin}/api/secrets/${secret.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${secret.manageToken}` },
+    });
     const result = await runPsst(['open', '--yes', secret.link], { home });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('The sender deleted this secret');
@@ -122,7 +126,9 @@ describe('open: what the relay answers', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('pass --yes to reveal without asking');
     expect(result.out).toBe('');
-    const receipt = await fetch(`${relay.origin}/api/secrets/${secret.id}/receipt`, { headers: { Authorization: `Bearer ${secret.manageToken}` } });
+    const receipt = await fetch(`${relay.origin}/api/secrets/${secret.id}/receipt`, {
+      headers: { Authorization: `Bearer ${secret.manageToken}` },
+    });
     expect(await receipt.json()).toMatchObject({ state: 'active', viewsLeft: 1 });
   });
 });
@@ -232,7 +238,16 @@ describe('proof of work (the relay of this version does not ask for it)', () => 
     standIn = createServer((req, res) => {
       res.setHeader('Content-Type', 'application/json');
       if (req.url === '/api/config') {
-        res.end(JSON.stringify({ version: 1, maxTtlSeconds: 604800, maxViews: 10, maxEnvelopeBytes: 1048576, createEnabled: true, proofOfWork: mode }));
+        res.end(
+          JSON.stringify({
+            version: 1,
+            maxTtlSeconds: 604800,
+            maxViews: 10,
+            maxEnvelopeBytes: 1048576,
+            createEnabled: true,
+            proofOfWork: mode,
+          }),
+        );
       } else if (req.method === 'POST' && req.url === '/api/secrets') {
         req.resume();
         res.statusCode = 403;

@@ -4,13 +4,13 @@
 // (0 B, 1 B, the largest the relay accepts), passphrases from a file, the
 // history file, and `open` refusing to overwrite.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { envelopeBytesFor } from '@psst/client/create-link';
 import { parseLink } from '@psst/protocol/link';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSecret, type RunningRelay, startRelay, TEST_KDF } from '../../test-support/relay.js';
-import { makeHome, type PsstHome, runPsst } from './run-psst.js';
+import { makeHome, PSST_MJS, type PsstHome, runPsst } from './run-psst.js';
 
 let relay: RunningRelay;
 let home: PsstHome;
@@ -82,7 +82,9 @@ describe('psst create → psst open', () => {
     expect(r1.out).toBe('sealed elsewhere ✓ 🔑');
 
     const bytes = new Uint8Array(randomBytes(70_000));
-    const file = await createTestSecret(relay.origin, { file: { name: '../../etc/quarterly\u202Etxt.exe', mime: 'application/pdf', bytes } });
+    const file = await createTestSecret(relay.origin, {
+      file: { name: '../../etc/quarterly\u202Etxt.exe', mime: 'application/pdf', bytes },
+    });
     const r2 = await runPsst(['open', '--yes', file.link], { home });
     expect(r2.code).toBe(0);
     expect(Buffer.compare(r2.stdout, Buffer.from(bytes))).toBe(0);
@@ -168,13 +170,21 @@ describe('binary files byte for byte through pipes', () => {
 
   it('refuses one byte more than the largest, before sending anything', async () => {
     const bytes = new Uint8Array(randomBytes(largestBody(1_048_576) + 1));
-    const before = relay.logs().split('\n').filter((l) => l.includes('"POST"')).length;
+    const before = relay
+      .logs()
+      .split('\n')
+      .filter((l) => l.includes('"POST"')).length;
     const result = await runPsst(['--file'], { home, input: bytes });
     expect(result.code).toBe(3);
     expect(result.out).toBe('');
     expect(result.stderr).toContain('The secret is too large for this relay');
     expect(result.stderr).toContain('the relay accepts at most 1048576');
-    expect(relay.logs().split('\n').filter((l) => l.includes('"POST"')).length).toBe(before);
+    expect(
+      relay
+        .logs()
+        .split('\n')
+        .filter((l) => l.includes('"POST"')).length,
+    ).toBe(before);
   });
 
   it('keeps the bytes of text exactly: CRLF, tabs, no trailing newline', async () => {
@@ -279,5 +289,50 @@ describe('status, revoke and list', () => {
     const result = await runPsst(['status', 'AAAAAAAAAAAAAAAAAAAAAA'], { home });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('No secret AAAAAAAAAAAAAAAAAAAAAA in the history of this computer');
+  });
+});
+
+describe('psst config', () => {
+  it('sets, gets and unsets the relay; --relay wins over the config file, which wins over PSST_RELAY', async () => {
+    const own = makeHome('http://127.0.0.1:9'); // PSST_RELAY points nowhere
+    expect((await runPsst(['config', 'get', 'relay'], { home: own })).code).toBe(2);
+    expect((await runPsst(['config', 'set', 'relay', `${relay.origin}/`], { home: own })).code).toBe(0);
+    expect((await runPsst(['config', 'get', 'relay'], { home: own })).out).toBe(`${relay.origin}\n`);
+    expect(statSync(own.configFile).mode & 0o777).toBe(0o600);
+    expect((await runPsst([], { home: own, input: 'via config' })).code).toBe(0);
+    expect((await runPsst(['--relay', 'http://127.0.0.1:9'], { home: own, input: 'via flag' })).code).toBe(4);
+    expect((await runPsst(['config', 'unset', 'relay'], { home: own })).code).toBe(0);
+    expect((await runPsst([], { home: own, input: 'via env' })).code).toBe(4);
+    const bad = await runPsst(['config', 'set', 'colour', 'blue'], { home: own });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Unknown setting colour');
+    own.remove();
+  });
+
+  it('has --help with examples for every command, and --version', async () => {
+    for (const command of ['create', 'open', 'status', 'revoke', 'list']) {
+      const help = await runPsst([command, '--help'], { home });
+      expect(help.code).toBe(0);
+      expect(help.out).toContain('Examples:');
+    }
+    const top = await runPsst(['--help'], { home });
+    expect(top.out).toContain('Exit codes:');
+    expect((await runPsst(['--version'], { home })).out).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('runs as one copied file, with no node_modules beside it', async () => {
+    const copy = join(home.dir, 'elsewhere', 'psst');
+    mkdirSync(dirname(copy));
+    copyFileSync(PSST_MJS, copy);
+    chmodSync(copy, 0o755);
+    const { execFileSync } = await import('node:child_process');
+    const link = execFileSync(copy, [], {
+      input: 'one file',
+      env: { ...home.env, PATH: `${dirname(process.execPath)}:/usr/bin:/bin` },
+      timeout: 30_000,
+    })
+      .toString()
+      .trim();
+    expect((await runPsst(['open', '--yes', link], { home })).out).toBe('one file');
   });
 });
