@@ -35,8 +35,9 @@ export function openTerminal(): Terminal | null {
   const owned = input !== process.stdin;
 
   function readLine(prompt: string, echo: boolean): Promise<string> {
-    output.write(prompt);
+    // Raw mode before the prompt: a person (or a test) who types as soon as it shows is never echoed.
     input.setRawMode(true);
+    output.write(prompt);
     input.resume();
     return new Promise((resolve, reject) => {
       let line = '';

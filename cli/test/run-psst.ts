@@ -55,6 +55,9 @@ export function runPsst(
       env: { ...options.home.env, ...options.env },
       cwd: options.cwd ?? options.home.dir,
       stdio: ['pipe', 'pipe', 'pipe'],
+      // A new session has no controlling terminal: /dev/tty cannot be opened, as in CI, even when the
+      // tests run from someone's terminal (else psst would ask its questions there).
+      detached: true,
     });
     const stdout: Buffer[] = [];
     let stderr = '';
