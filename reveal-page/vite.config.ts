@@ -1,5 +1,10 @@
-// The reveal page build: one HTML file, hashed JS and CSS under /assets/, no
-// inline script or style, so it runs under the strict CSP the relay and Caddy
+// The site build: two pages, the reveal page (index.html, served at /s/{id})
+// and the composer (composer.html, served at / and /new), built one after the
+// other (`vite build`, then `vite build --mode composer` into the same dist/):
+// one build with two entries would put the modules both import (the
+// protocol's secret.ts, api.ts…) in a shared chunk with every export either
+// page uses, so the reveal page would load the composer's sealing code. Hashed
+// JS and CSS under /assets/, no inline script or style, so it runs under the strict CSP the relay and Caddy
 // send. The built HTML carries the same policy as a <meta> too (minus
 // frame-ancestors, which only works as a header), so the page is safe even
 // behind a server that forgets the header.
@@ -22,7 +27,7 @@ function cspMeta(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   base: '/',
   plugins: [preact(), cspMeta()],
   resolve: { conditions: ['source', ...defaultClientConditions] },
@@ -30,12 +35,14 @@ export default defineConfig({
   server: { proxy: { '/api': process.env.PSST_RELAY_ORIGIN ?? 'http://127.0.0.1:8787' } },
   build: {
     outDir: 'dist',
-    emptyOutDir: true,
+    // The composer build comes second and adds its files beside the reveal page's.
+    emptyOutDir: mode !== 'composer',
     assetsInlineLimit: 0,
     cssCodeSplit: false,
+    rolldownOptions: { input: { [mode === 'composer' ? 'composer' : 'reveal']: mode === 'composer' ? 'composer.html' : 'index.html' } },
     modulePreload: { polyfill: false },
     target: 'es2022',
     sourcemap: false,
     reportCompressedSize: false,
   },
-});
+}));

@@ -1,6 +1,7 @@
-// QR codes drawn locally (qrcode-generator, no network): the link as one SVG
-// path, so a phone can scan it off the screen.
-import qrcode from 'qrcode-generator';
+// QR codes drawn locally (lean-qr, no network): the link as one SVG path, so
+// a phone can scan it off the screen. Error correction M, the mask chosen by
+// the ISO penalty rules; byte mode (a link is ASCII).
+import { correction, generate, mode } from 'lean-qr';
 
 export interface QrPath {
   /** Modules per side, plus the quiet zone. */
@@ -9,15 +10,18 @@ export interface QrPath {
   d: string;
 }
 
+/** The code's modules: `dark(row, col)`, and how many per side. */
+export function qrModules(text: string): { count: number; dark(row: number, col: number): boolean } {
+  const code = generate(mode.bytes(new TextEncoder().encode(text)), { minCorrectionLevel: correction.M, maxCorrectionLevel: correction.M });
+  return { count: code.size, dark: (row, col) => code.get(col, row) };
+}
+
 export function qrPathFor(text: string, quietZone = 4): QrPath {
-  const qr = qrcode(0, 'M');
-  qr.addData(text, 'Byte');
-  qr.make();
-  const count = qr.getModuleCount();
+  const { count, dark } = qrModules(text);
   const parts: string[] = [];
   for (let row = 0; row < count; row++) {
     for (let col = 0; col < count; col++) {
-      if (qr.isDark(row, col)) parts.push(`M${col + quietZone} ${row + quietZone}h1v1h-1z`);
+      if (dark(row, col)) parts.push(`M${col + quietZone} ${row + quietZone}h1v1h-1z`);
     }
   }
   return { size: count + 2 * quietZone, d: parts.join('') };

@@ -1,0 +1,187 @@
+// The web composer at / and /new: the shared composer UI on the relay's own
+// origin. The secret is encrypted in this page; only the envelope and the
+// verifiers go to the relay. The host's environment comes in as `env`.
+import { CreateRefusedError, createLink } from '@psst/client/create-link';
+import { entryFromCreate, type HistoryEntry } from '@psst/client/history';
+import { type FetchLike, loadRelayConfig } from '@psst/client/relay-client';
+import { Composer, type ComposerValues, type Progress } from '@psst/composer-ui/composer';
+import { describeRelayFailure, type FailureWords } from '@psst/composer-ui/failure-words';
+import { HistoryList } from '@psst/composer-ui/history-list';
+import { LinkResult } from '@psst/composer-ui/link-result';
+import { readSecret } from '@psst/composer-ui/secret-input';
+import { DEFAULT_RELAY_CONFIG, type RelayConfigResponse } from '@psst/protocol/api';
+import { DEFAULT_VIEWS } from '@psst/protocol/limits';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ExtensionNote } from './ExtensionNote';
+import { loadHistory, refreshHistory, rememberLink, revokeLink, saveHistory } from './web-history';
+
+export interface ComposerEnv {
+  /** The relay: this page's own origin. */
+  origin: string;
+  fetch: FetchLike;
+  /** localStorage, for "Your links"; undefined when the browser refuses it. */
+  storage: Storage | undefined;
+  clipboard?: Pick<Clipboard, 'writeText'> | undefined;
+  online(): boolean;
+  now(): Date;
+}
+
+const DEFAULT_TTL_SECONDS = 3600;
+
+interface Created {
+  link: string;
+  views: number;
+  ttl: number;
+  withPassphrase: boolean;
+  file: { name: string; size: number } | undefined;
+}
+
+export function ComposerPage({ env }: { env: ComposerEnv }) {
+  const [config, setConfig] = useState<Readonly<RelayConfigResponse> | null>(null);
+  const [progress, setProgress] = useState<Progress>(null);
+  const [created, setCreated] = useState<Created | null>(null);
+  const [problem, setProblem] = useState<FailureWords | null>(null);
+  const [entries, setEntries] = useState<HistoryEntry[]>(() => loadHistory(env.storage));
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const problemRef = useRef<HTMLDivElement>(null);
+  const deps = { fetch: env.fetch, storage: env.storage, now: env.now };
+  const words = (error: unknown): FailureWords =>
+    describeRelayFailure(error, { online: env.online() }) ?? {
+      title: 'Something went wrong',
+      message: 'The link was not created. Try again.',
+    };
+
+  const refresh = () => void refreshHistory(deps).then(setEntries);
+
+  useEffect(() => {
+    void loadRelayConfig(env.fetch, env.origin).then(
+      (known) => setConfig(known.config),
+      (error: unknown) => {
+        setConfig(DEFAULT_RELAY_CONFIG);
+        setProblem(words(error));
+      },
+    );
+    refresh();
+    // Receipts while the page is open: when it comes back into view, and every 30 s while it is seen.
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') refresh();
+    };
+    const onStorage = () => setEntries(loadHistory(env.storage));
+    const timer = setInterval(onVisible, 30_000);
+    document.addEventListener('visibilitychange', onVisible);
+    addEventListener('storage', onStorage);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+      removeEventListener('storage', onStorage);
+    };
+  }, []);
+
+  // A failure is announced and focused, so keyboard users land on it.
+  useEffect(() => {
+    if (problem) problemRef.current?.focus();
+  }, [problem]);
+
+  const create = async (values: ComposerValues) => {
+    if (!config) return;
+    setProblem(null);
+    setProgress({ phase: values.passphrase === '' ? 'encrypting' : 'deriving', fraction: 0 });
+    let lastPercent = -1;
+    try {
+      const secret = await readSecret(values.secret);
+      const { link, created: answer } = await createLink(env.fetch, {
+        relayUrl: env.origin,
+        secret,
+        ttl: values.ttl,
+        views: values.views,
+        passphrase: values.passphrase,
+        config,
+        onPhase: (phase, fraction) => {
+          const percent = Math.floor((fraction ?? 0) * 100);
+          if (phase === 'deriving' && percent === lastPercent) return;
+          lastPercent = percent;
+          setProgress({ phase, fraction });
+        },
+      });
+      const entry = entryFromCreate(env.origin, answer, { views: values.views, label: values.label }, env.now());
+      setEntries(rememberLink(deps, entry));
+      const file = values.secret.type === 'file' ? { name: values.secret.file.name, size: values.secret.file.size } : undefined;
+      setCreated({ link, views: values.views, ttl: values.ttl, withPassphrase: values.passphrase !== '', file });
+    } catch (error) {
+      setProblem(words(error));
+    } finally {
+      setProgress(null);
+    }
+  };
+
+  const revoke = async (entry: HistoryEntry) => {
+    setBusyId(entry.id);
+    setProblem(null);
+    try {
+      setEntries(await revokeLink(deps, entry));
+    } catch (error) {
+      setProblem(words(error));
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  const shown = problem ?? (config && !config.createEnabled ? words(new CreateRefusedError('creation_disabled', 'creation is off')) : null);
+
+  return (
+    <>
+      <header class="brand">
+        <span class="logo" aria-hidden="true" />
+        psst
+      </header>
+      <main class="card composer-page" aria-busy={config === null || progress !== null} data-ready={config ? '' : undefined}>
+        <h1>Share a secret</h1>
+        <p class="muted">
+          Encrypted in this browser before it is sent: the relay never sees the text, the file or the key. The link opens once (or as many
+          times as you choose), then the secret is erased.
+        </p>
+        {shown && (
+          <div class="problem" role="alert" tabIndex={-1} ref={problemRef}>
+            <strong>{shown.title}</strong>
+            <p>{shown.message}</p>
+          </div>
+        )}
+        {config === null ? (
+          <p class="hint">Loading the relay's settings…</p>
+        ) : created ? (
+          <LinkResult
+            {...created}
+            copied={false}
+            onCopy={async () => {
+              try {
+                if (!env.clipboard) return false;
+                await env.clipboard.writeText(created.link);
+                return true;
+              } catch {
+                return false;
+              }
+            }}
+            onDone={() => setCreated(null)}
+          />
+        ) : (
+          <Composer config={config} initialTtl={DEFAULT_TTL_SECONDS} initialViews={DEFAULT_VIEWS} progress={progress} onSubmit={create} />
+        )}
+      </main>
+      <section class="card">
+        <HistoryList
+          entries={entries}
+          busyId={busyId}
+          onRevoke={revoke}
+          onClear={() => setEntries(clearAll(env.storage))}
+          onRefresh={refresh}
+        />
+      </section>
+      <ExtensionNote fetch={env.fetch} />
+    </>
+  );
+}
+
+function clearAll(storage: Storage | undefined): HistoryEntry[] {
+  saveHistory(storage, []);
+  return [];
+}
