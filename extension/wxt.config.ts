@@ -25,6 +25,13 @@ const CSP = [
 
 export default defineConfig({
   imports: false,
+  // `imports: false` still leaves unimport's plugin injecting its presets into any free identifier it
+  // sees, including a parameter named `storage` in the shared @psst/reveal-ui: switch injection off too.
+  hooks: {
+    'config:resolved': (wxt) => {
+      Object.assign(wxt.config.imports, { autoImport: false });
+    },
+  },
   // `wxt zip` builds first, so `pnpm build` (zip for both browsers) leaves both unpacked builds in .output too.
   zip: { artifactTemplate: 'psst-{{version}}-{{browser}}.zip', sourcesTemplate: 'psst-{{version}}-sources.zip' },
   vite: () => ({ plugins: [preact()], resolve: { conditions: ['source'] }, build: { target: 'es2022' } }),
@@ -32,6 +39,10 @@ export default defineConfig({
     const optionalHosts = ['http://*/*', 'https://*/*'];
     const permissions = ['contextMenus', 'storage', 'activeTab', 'scripting', 'clipboardWrite', 'clipboardRead', 'notifications', 'alarms'];
     if (browser === 'chrome') permissions.push('offscreen');
+    // Links of granted relays open in the extension's reveal page (lib/redirect.ts, README "Opening links"):
+    // Chrome's redirect rules act only on hosts psst holds; Firefox MV2 answers from a blocking listener.
+    if (manifestVersion === 3) permissions.push('declarativeNetRequestWithHostAccess');
+    else permissions.push('webRequest', 'webRequestBlocking');
     return {
       name: 'psst',
       description: 'Share a selection or the clipboard as an end-to-end encrypted one-time link.',
@@ -41,6 +52,12 @@ export default defineConfig({
       host_permissions: [hostPatternFor(defaultRelay)],
       ...(manifestVersion === 3 ? { optional_host_permissions: optionalHosts } : { optional_permissions: optionalHosts }),
       content_security_policy: manifestVersion === 3 ? { extension_pages: CSP } : CSP,
+      // Only the reveal page, and only because a redirect to it needs this. Not use_dynamic_url on Chrome:
+      // its rules redirect to the static id, which a dynamic-only page refuses for a pasted link (README).
+      web_accessible_resources:
+        manifestVersion === 3
+          ? [{ resources: ['reveal.html'], matches: ['http://*/*', 'https://*/*'], use_dynamic_url: false }]
+          : ['reveal.html'],
       action: { default_title: 'psst: share a secret' },
       commands: {
         'share-clipboard': {

@@ -111,6 +111,15 @@ export function Options({ services }: { services: OptionsServices }) {
           />
           Notify me when a link is viewed
         </label>
+        <label class="check">
+          <input
+            id="open-links-in-extension"
+            type="checkbox"
+            checked={settings.openLinksInExtension !== false}
+            onChange={(e) => save('openLinksInExtension', e.currentTarget.checked)}
+          />
+          Open psst links of my relays in psst itself, so the relay's page never sees the key
+        </label>
         <p class="hint" role="status">
           {saved}
         </p>

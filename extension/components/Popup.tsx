@@ -9,8 +9,10 @@ import { LinkResult } from '@psst/composer-ui/link-result';
 import { DEFAULT_RELAY_CONFIG, type RelayConfigResponse } from '@psst/protocol/api';
 import { useEffect, useState } from 'preact/hooks';
 import { describeFailure, type FailureWords } from '../lib/describe-failure';
+import type { OpenLinkResult } from '../lib/open-link';
 import type { PopupServices } from '../lib/popup-services';
 import type { Settings } from '../lib/settings';
+import { OpenLink } from './OpenLink';
 
 interface Created {
   link: string;
@@ -21,7 +23,7 @@ interface Created {
   copied: boolean;
 }
 
-export function Popup({ services }: { services: PopupServices }) {
+export function Popup({ services, openLink }: { services: PopupServices; openLink?: (link: string) => Promise<OpenLinkResult> }) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
   const [progress, setProgress] = useState<Progress>(null);
@@ -135,6 +137,7 @@ export function Popup({ services }: { services: PopupServices }) {
           onPaste={paste}
         />
       )}
+      {openLink && <OpenLink onOpen={openLink} />}
       <HistoryList entries={entries} busyId={busyId} onRevoke={revoke} onClear={() => void services.clearHistory()} />
     </div>
   );

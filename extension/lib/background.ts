@@ -9,6 +9,7 @@ import type { ClipboardAccess } from './clipboard';
 import { receiptDeps, scheduleReceipts, updateHistory } from './history-store';
 import { createNotifier, opensOptions } from './notify';
 import { pollReceipts, RECEIPT_ALARM } from './receipts';
+import { REVEAL_PAGE_PATH, revealPageUrl } from './reveal-links';
 import { FALLBACK_NOTE, readSelection } from './selection';
 import { loadSettings, receiptNotificationsSetting } from './settings';
 import { type ShareDeps, type ShareOutcome, shareText } from './share';
@@ -16,6 +17,8 @@ import { type ShareDeps, type ShareOutcome, shareText } from './share';
 export const MENU_SHARE_SELECTION = 'psst-share-selection';
 export const MENU_SHARE_CLIPBOARD = 'psst-share-clipboard';
 export const COMMAND_SHARE_CLIPBOARD = 'share-clipboard';
+/** "Open with psst" on links: opens any psst link in the extension's own reveal page. */
+export const MENU_OPEN_LINK = 'psst-open-link';
 
 type BrowserApi = typeof import('wxt/browser').browser;
 
@@ -50,7 +53,23 @@ export function createBackground(b: BrowserApi, env: BackgroundEnv) {
       return afterShare(await shareText(shareDeps, selection.text, 'selection', selection.exact ? undefined : FALLBACK_NOTE));
     }
     if (info.menuItemId === MENU_SHARE_CLIPBOARD) return shareClipboard();
+    if (info.menuItemId === MENU_OPEN_LINK) await openLink(info.linkUrl, tab);
     return undefined;
+  }
+
+  /** The reveal page asks for the relay's host permission itself if the link's host has none. */
+  async function openLink(linkUrl: string | undefined, tab?: Browser.tabs.Tab): Promise<void> {
+    let url: string;
+    try {
+      url = revealPageUrl(b.runtime.getURL(REVEAL_PAGE_PATH as '/reveal.html'), linkUrl ?? '');
+    } catch {
+      return; // not a URL at all; the menu only shows on http(s) links
+    }
+    await b.tabs.create({
+      url,
+      ...(tab?.index !== undefined ? { index: tab.index + 1 } : {}),
+      ...(tab?.id !== undefined ? { openerTabId: tab.id } : {}),
+    });
   }
 
   async function shareClipboard(): Promise<ShareOutcome> {
@@ -80,6 +99,12 @@ export function createBackground(b: BrowserApi, env: BackgroundEnv) {
         id: MENU_SHARE_CLIPBOARD,
         title: 'Share clipboard as a one-time link',
         contexts: ['page', env.actionContext],
+      });
+      b.contextMenus.create({
+        id: MENU_OPEN_LINK,
+        title: 'Open with psst',
+        contexts: ['link'],
+        targetUrlPatterns: ['http://*/s/*', 'https://*/s/*', 'http://*/*/s/*', 'https://*/*/s/*'],
       });
     });
   }

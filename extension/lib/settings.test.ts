@@ -13,6 +13,7 @@ describe('settings', () => {
       defaultViews: 1,
       autoCopy: true,
       receiptNotifications: true,
+      openLinksInExtension: true,
     });
   });
 

@@ -21,6 +21,8 @@ export const defaultViewsSetting = storage.defineItem<number>('local:defaultView
 export const autoCopySetting = storage.defineItem<boolean>('local:autoCopy', { fallback: true });
 /** Notify "Your secret was viewed" when a receipt says so. */
 export const receiptNotificationsSetting = storage.defineItem<boolean>('local:receiptNotifications', { fallback: true });
+/** Open psst links of granted relays in the extension's own reveal page (redirected before the relay's page loads). */
+export const openLinksInExtensionSetting = storage.defineItem<boolean>('local:openLinksInExtension', { fallback: true });
 /** Links created from this browser: ids and manage tokens, never keys. */
 export const historySetting = storage.defineItem<HistoryEntry[]>('local:history', { fallback: [] });
 
@@ -30,15 +32,18 @@ export interface Settings {
   defaultViews: number;
   autoCopy: boolean;
   receiptNotifications: boolean;
+  /** Optional only so older fakes stay valid; loadSettings always fills it. */
+  openLinksInExtension?: boolean;
 }
 
 export async function loadSettings(): Promise<Settings> {
-  const [relayUrl, defaultTtl, defaultViews, autoCopy, receiptNotifications] = await Promise.all([
+  const [relayUrl, defaultTtl, defaultViews, autoCopy, receiptNotifications, openLinksInExtension] = await Promise.all([
     relayUrlSetting.getValue(),
     defaultTtlSetting.getValue(),
     defaultViewsSetting.getValue(),
     autoCopySetting.getValue(),
     receiptNotificationsSetting.getValue(),
+    openLinksInExtensionSetting.getValue(),
   ]);
-  return { relayUrl, defaultTtl, defaultViews, autoCopy, receiptNotifications };
+  return { relayUrl, defaultTtl, defaultViews, autoCopy, receiptNotifications, openLinksInExtension };
 }

@@ -202,3 +202,17 @@ export function statusFor(view: View, busy: { phase: 'deriving' | 'revealing' } 
   if (view.kind === 'revealed') return strings.revealed.status;
   return messageFor(view).title;
 }
+
+/** The words only the extension's reveal page adds (its own host note and the permission it may need). */
+export const extensionStrings = {
+  hostNote: 'Opened by the psst extension with its own code; the server’s page was not loaded.',
+  permission: {
+    title: (host: string) => `Allow psst to contact ${host}?`,
+    body: (host: string) =>
+      `This link is kept by ${host}. psst asks it for the secret only once you allow it to contact that host (and no other). Nothing is opened until you press Reveal.`,
+    allow: (host: string) => `Allow ${host}`,
+    refusedTitle: 'Permission not granted',
+    refusedBody: (host: string) =>
+      `psst cannot contact ${host} without your permission, so nothing was opened. You can allow it and try again.`,
+  },
+} as const;

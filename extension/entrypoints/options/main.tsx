@@ -10,6 +10,7 @@ import {
   defaultTtlSetting,
   defaultViewsSetting,
   loadSettings,
+  openLinksInExtensionSetting,
   receiptNotificationsSetting,
   relayUrlSetting,
 } from '../../lib/settings';
@@ -26,6 +27,7 @@ const services: OptionsServices = {
   save: async (key, value) => {
     if (key === 'autoCopy') await autoCopySetting.setValue(Boolean(value));
     else if (key === 'receiptNotifications') await receiptNotificationsSetting.setValue(Boolean(value));
+    else if (key === 'openLinksInExtension') await openLinksInExtensionSetting.setValue(Boolean(value));
     else if (key === 'defaultTtl') await defaultTtlSetting.setValue(Number(value));
     else await defaultViewsSetting.setValue(Number(value));
   },

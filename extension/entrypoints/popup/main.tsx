@@ -2,7 +2,9 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { Popup } from '../../components/Popup';
+import { openLink } from '../../lib/open-link';
 import { createPopupServices } from '../../lib/popup-services';
+import { REVEAL_PAGE_PATH } from '../../lib/reveal-links';
 import '../../components/theme.css';
 
 const services = createPopupServices({
@@ -13,4 +15,15 @@ const services = createPopupServices({
   openOptionsPage: () => browser.runtime.openOptionsPage(),
 });
 
-render(<Popup services={services} />, document.getElementById('app')!);
+// "Open a link": the extension's reveal page in a new tab, then the popup closes.
+const open = (link: string) =>
+  openLink(link, {
+    permissions: browser.permissions,
+    revealPage: browser.runtime.getURL(REVEAL_PAGE_PATH as '/reveal.html'),
+    openTab: async (url) => {
+      await browser.tabs.create({ url });
+      window.close();
+    },
+  });
+
+render(<Popup services={services} openLink={open} />, document.getElementById('app')!);

@@ -1,0 +1,53 @@
+// The popup's "Open a link" field: paste any psst link, open it in the
+// extension's own reveal page (the relay's page never runs).
+import { useState } from 'preact/hooks';
+import type { OpenLinkResult } from '../lib/open-link';
+
+export function OpenLink({ onOpen }: { onOpen(link: string): Promise<OpenLinkResult> }) {
+  const [link, setLink] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Extract<OpenLinkResult, { ok: false }> | null>(null);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    const result = await onOpen(link);
+    setBusy(false);
+    if (result.ok) {
+      setLink('');
+      setProblem(null);
+    } else setProblem(result);
+  };
+
+  return (
+    <form class="open-link" onSubmit={submit} aria-labelledby="open-link-title">
+      <h2 id="open-link-title">Open a link</h2>
+      <div class="row">
+        <input
+          id="open-link"
+          type="text"
+          inputMode="url"
+          autocomplete="off"
+          spellcheck={false}
+          translate={false}
+          placeholder="https://…/s/…#…"
+          aria-describedby="open-link-hint"
+          aria-invalid={problem !== null}
+          value={link}
+          onInput={(e) => setLink(e.currentTarget.value)}
+        />
+        <button type="submit" class="secondary" disabled={busy || link.trim() === ''}>
+          Open
+        </button>
+      </div>
+      <p id="open-link-hint" class="hint">
+        Opens a psst link here, with psst's own code, instead of the server's page.
+      </p>
+      {problem && (
+        <p class="problem" role="alert">
+          <strong>{problem.title}.</strong> {problem.message}
+        </p>
+      )}
+    </form>
+  );
+}
