@@ -308,6 +308,17 @@ describe('caddy in front of the relay', () => {
     expect(await res.text()).toBe(readFileSync(join(repoDir, 'reveal-page/dist/index.html'), 'utf8'));
   });
 
+  it('serves the composer at / and /new with the same headers', async () => {
+    const composer = readFileSync(join(repoDir, 'reveal-page/dist/composer.html'), 'utf8');
+    for (const path of ['/', '/new']) {
+      const res = await fetch(`${edge}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-security-policy'), path).toBe(CSP);
+      expect(res.headers.get('cache-control'), path).toBe('no-cache');
+      expect(await res.text(), path).toBe(composer);
+    }
+  });
+
   it('marks API answers no-store (once), the shell no-cache and hashed assets immutable', async () => {
     const api = await fetch(`${edge}/api/secrets/${encodeB64u(randomBytes(16))}`, { headers: authed(encodeB64u(randomBytes(32))) });
     expect(api.status).toBe(404);
