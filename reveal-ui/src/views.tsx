@@ -1,7 +1,7 @@
 // The page's three kinds of content: what is waiting (with the Reveal button),
 // the revealed secret, and a message for every other state.
 
-import { sanitiseFileName } from '@psst/client/file-name';
+import { sanitiseFileName, sanitiseMime } from '@psst/client/file-name';
 import type { RevealedSecret, View } from '@psst/client/reveal-flow';
 import type { LookResponse } from '@psst/protocol/api';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -57,7 +57,10 @@ export function WaitingView(props: {
             type="password"
             autocomplete="off"
             autocapitalize="off"
+            autocorrect="off"
             spellcheck={false}
+            translate={false}
+            class="notranslate"
             value={passphrase}
             disabled={busy !== null}
             aria-invalid={error !== null}
@@ -121,10 +124,20 @@ function SecretText({ text, clipboard }: { text: string; clipboard: Pick<Clipboa
 
   return (
     <>
-      {/* Rendered as a text node: whitespace kept by CSS, never parsed as HTML. */}
+      {/* Rendered as a text node: whitespace kept by CSS, never parsed as HTML. Never machine-translated or spell-checked. */}
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe: scrollable-region-focusable) */}
-      <section class="secret" aria-label={strings.revealed.titleText} tabIndex={0}>
-        <pre ref={preRef}>{text === '' ? strings.revealed.empty : text}</pre>
+      <section class="secret" aria-label={strings.revealed.titleText} tabIndex={0} translate={false} spellcheck={false}>
+        {/* Never translated, spell-checked or corrected by the browser: a secret is shown as it was sent. */}
+        <pre
+          ref={preRef}
+          translate={false}
+          class="notranslate"
+          spellcheck={false}
+          autocapitalize="off"
+          autocorrect="off"
+        >
+          {text === '' ? strings.revealed.empty : text}
+        </pre>
       </section>
       <div class="row">
         <button type="button" class="button primary" onClick={onCopy}>
@@ -145,8 +158,10 @@ function SecretFile({ file }: { file: Extract<RevealedSecret, { type: 'file' }> 
   useEffect(() => () => URL.revokeObjectURL(url), [url]);
   return (
     <div class="file">
-      <p class="file-name">{name}</p>
-      <p class="muted">{strings.revealed.fileInfo(file.bytes.length, file.mime)}</p>
+      <p class="file-name" translate={false}>
+        {name}
+      </p>
+      <p class="muted">{strings.revealed.fileInfo(file.bytes.length, sanitiseMime(file.mime))}</p>
       <a class="button primary" href={url} download={name}>
         {strings.revealed.download(name)}
       </a>
