@@ -5,7 +5,7 @@
 import { addEntry, type HistoryEntry, replaceEntry } from '@psst/client/history';
 import { CliError, EXIT } from './exit-codes.js';
 import { historyPath } from './paths.js';
-import { readJsonFile, writePrivateJson } from './private-file.js';
+import { readJsonFile, withFileLock, writePrivateJson } from './private-file.js';
 
 interface HistoryFile {
   version: 1;
@@ -38,11 +38,11 @@ export function saveHistory(entries: HistoryEntry[], path = historyPath()): void
 }
 
 export function rememberEntry(entry: HistoryEntry, path = historyPath()): void {
-  saveHistory(addEntry(loadHistory(path), entry), path);
+  withFileLock(path, () => saveHistory(addEntry(loadHistory(path), entry), path));
 }
 
 export function updateEntry(entry: HistoryEntry, path = historyPath()): void {
-  saveHistory(replaceEntry(loadHistory(path), entry), path);
+  withFileLock(path, () => saveHistory(replaceEntry(loadHistory(path), entry), path));
 }
 
 /** ID or link (only its id is used; its key is ignored). Without one: the newest entry. */

@@ -247,6 +247,20 @@ describe('the history file', () => {
   });
 });
 
+describe('the history file, written by many at once', () => {
+  it('keeps every entry when eight psst processes create at the same time', async () => {
+    const parallel = makeHome(relay.origin);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => runPsst(['--label', `job ${i}`], { home: parallel, input: `job ${i}` })),
+    );
+    expect(results.map((r) => r.code)).toEqual(Array(8).fill(0));
+    const entries = JSON.parse(readFileSync(parallel.historyFile, 'utf8')).entries as { label: string }[];
+    expect(entries.map((e) => e.label).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `job ${i}`));
+    expect(existsSync(`${parallel.historyFile}.lock`)).toBe(false);
+    parallel.remove();
+  });
+});
+
 describe('status, revoke and list', () => {
   it('follows a link through its receipt, revokes it, and the link then says deleted', async () => {
     const link = (await runPsst(['--views', '2', '--label', 'db password'], { home, input: 'to revoke' })).out.trim();
