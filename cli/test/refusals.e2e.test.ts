@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { encodeB64u } from '@psst/protocol/b64u';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres } from '../../test-support/postgres.js';
 import { createTestSecret, killAllRelays, type RunningRelay, startRelay, TEST_KDF } from '../../test-support/relay.js';
 import { makeHome, type PsstHome, runPsst } from './run-psst.js';
 
@@ -98,6 +99,26 @@ describe('open: what the relay answers', () => {
     expect(error.retryAfter).toBeGreaterThan(0);
     expect(error.message).toMatch(/^The relay is limiting requests from this address: try again in \d+ (seconds?|minutes?)\.$/);
     await limited.stop();
+  });
+
+  it('503 when the relay cannot reach its database (PostgreSQL stopped), exit 3, and nothing consumed', async () => {
+    const cluster = await startPostgres();
+    try {
+      const pgRelay = await startRelay({ env: { PSST_DATABASE_URL: cluster.createDatabase() } });
+      const secret = await createTestSecret(pgRelay.origin, { text: 'survives the outage' });
+      cluster.stop();
+      const result = await runPsst(['open', '--yes', '--json', secret.link], { home });
+      expect(result.code).toBe(3);
+      expect(jsonError(result.stderr)).toMatchObject({ error: 'unavailable', status: 503, exitCode: 3 });
+      expect(jsonError(result.stderr).message).toContain('nothing was opened');
+      cluster.start();
+      const later = await runPsst(['open', '--yes', secret.link], { home });
+      expect(later.code).toBe(0);
+      expect(later.out).toBe('survives the outage');
+      await pgRelay.stop();
+    } finally {
+      cluster.remove();
+    }
   });
 
   it('a relay that cannot be reached, exit 4', async () => {
