@@ -113,7 +113,7 @@ for svc in psst psst-caddy psst-node-exporter alloy; do
 done
 install -D -m 0644 "$OPS/alpine/logrotate/psst" /etc/logrotate.d/psst
 install -D -m 0644 "$OPS/caddy/Caddyfile" /etc/caddy/Caddyfile
-install -m 0644 "$OPS/caddy/edge-direct.caddy" "$OPS/caddy/edge-cloudflare.caddy" /etc/caddy/
+install -m 0644 "$OPS/caddy/edge-direct.caddy" "$OPS/caddy/edge-cloudflare.caddy" "$OPS/caddy/upstreams-one.caddy" "$OPS/caddy/upstreams-several.caddy" /etc/caddy/
 install -D -m 0644 "$OPS/alloy/config.alloy" /etc/alloy/config.alloy
 
 say "Activate release $rev"

@@ -27,7 +27,8 @@ beforeAll(async () => {
   // trusted path on this machine.
   const copy = join(scratch, 'cf-loopback');
   mkdirSync(copy, { recursive: true });
-  for (const f of ['Caddyfile', 'edge-direct.caddy', 'edge-cloudflare.caddy']) copyFileSync(join(opsDir, 'caddy', f), join(copy, f));
+  for (const f of ['Caddyfile', 'edge-direct.caddy', 'edge-cloudflare.caddy', 'upstreams-one.caddy', 'upstreams-several.caddy'])
+    copyFileSync(join(opsDir, 'caddy', f), join(copy, f));
   const snippet = join(copy, 'edge-cloudflare.caddy');
   const text = readFileSync(snippet, 'utf8');
   const replaced = text.replace(/@not_cloudflare not remote_ip [^\n]+/, '@not_cloudflare not remote_ip 127.0.0.0/8');
