@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { strings } from '@psst/reveal-ui/strings';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { strings } from '@psst/reveal-ui/strings';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser';
 import { type RunningRelay, startRelay } from '../../test-support/relay';
 

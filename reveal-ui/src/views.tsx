@@ -124,18 +124,11 @@ function SecretText({ text, clipboard }: { text: string; clipboard: Pick<Clipboa
 
   return (
     <>
-      {/* Rendered as a text node: whitespace kept by CSS, never parsed as HTML. Never machine-translated or spell-checked. */}
+      {/* Rendered as a text node: whitespace kept by CSS, never parsed as HTML. */}
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe: scrollable-region-focusable) */}
-      <section class="secret" aria-label={strings.revealed.titleText} tabIndex={0} translate={false} spellcheck={false}>
+      <section class="secret" aria-label={strings.revealed.titleText} tabIndex={0}>
         {/* Never translated, spell-checked or corrected by the browser: a secret is shown as it was sent. */}
-        <pre
-          ref={preRef}
-          translate={false}
-          class="notranslate"
-          spellcheck={false}
-          autocapitalize="off"
-          autocorrect="off"
-        >
+        <pre ref={preRef} translate={false} class="notranslate" spellcheck={false} autocapitalize="off" autocorrect="off">
           {text === '' ? strings.revealed.empty : text}
         </pre>
       </section>
