@@ -1,18 +1,16 @@
-// psst at a terminal, through a real pseudo-terminal (python3's pty module
-// drives it as a person would: waits for each prompt, then types): the
+// psst at a terminal, through a real pseudo-terminal (util-linux `script`,
+// driven as a person would: wait for each prompt, then type): the
 // passphrase asked twice without echo while the secret comes from a pipe, a
 // wrong passphrase asked again with the attempts left, the question before a
 // view is used, a secret typed without echo. Nothing typed appears on screen.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSecret, type RunningRelay, startRelay, TEST_KDF } from '../../test-support/relay.js';
 import { makeHome, PSST_MJS, type PsstHome } from './run-psst.js';
 
-const DRIVER = fileURLToPath(new URL('./pty-driver.py', import.meta.url));
-const TIMEOUT_S = 40;
+const TIMEOUT_MS = 40_000;
 
 let relay: RunningRelay;
 let home: PsstHome;
@@ -27,20 +25,46 @@ afterAll(async () => {
   home?.remove();
 });
 
-/** Runs `sh -c script` on a pseudo-terminal; `psst` in the script is the built command. */
-function atTerminal(script: string, steps: [expect: string, type: string][]): Promise<{ code: number; screen: string }> {
+/**
+ * Runs `sh -c command` on a pseudo-terminal made by util-linux `script`
+ * (Essential in Debian): waits for each expected text on the screen, then
+ * types the answer, as a person would. `psst` in the command is the built one.
+ */
+function atTerminal(command: string, steps: [expect: string, type: string][]): Promise<{ code: number | null; screen: string }> {
   const psst = `${JSON.stringify(process.execPath)} ${JSON.stringify(PSST_MJS)}`;
+  const child = spawn('script', ['-qfec', command.replaceAll('psst ', `${psst} `), '/dev/null'], {
+    env: { ...home.env, TERM: 'xterm' },
+    cwd: home.dir,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true, // its own session: the pseudo-terminal becomes its controlling terminal
+  });
+  let screen = '';
+  let seen = 0;
+  let step = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString('utf8');
+    for (let next = steps[step]; next; next = steps[step]) {
+      const at = screen.indexOf(next[0], seen);
+      if (at < 0) break;
+      seen = at + next[0].length;
+      step++;
+      child.stdin.write(next[1]);
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    screen += chunk.toString('utf8');
+  });
   return new Promise((resolve, reject) => {
-    execFile(
-      'python3',
-      [DRIVER, String(TIMEOUT_S), 'sh', '-c', script.replaceAll('psst ', `${psst} `)],
-      { env: { ...home.env, PTY_STEPS: JSON.stringify(steps), TERM: 'xterm' }, cwd: home.dir, timeout: (TIMEOUT_S + 5) * 1000 },
-      (error, stdout) => {
-        const code = error ? ((error as { code?: number }).code ?? -1) : 0;
-        if (typeof code !== 'number') reject(error);
-        else resolve({ code, screen: stdout.toString() });
-      },
-    );
+    const timer = setTimeout(() => {
+      process.kill(-(child.pid as number), 'SIGKILL');
+      reject(new Error(`no answer within ${TIMEOUT_MS} ms (step ${step} of ${steps.length}); the screen showed:\n${screen}`));
+    }, TIMEOUT_MS);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      child.stdin.destroy();
+      resolve({ code, screen });
+    });
   });
 }
 
