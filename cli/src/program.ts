@@ -95,7 +95,10 @@ function buildProgram(): Command {
     .addHelpText('after', examples(['psst list', 'psst list --json | jq ".[] | select(.state == \\"waiting\\")"']))
     .action((options: { json?: boolean }) => runList(options));
 
-  const config = program.command('config').description(`read or change the settings in ${configPath()}`);
+  const config = program
+    .command('config')
+    .description(`read or change the settings in ${configPath()}`)
+    .addHelpText('after', examples(['psst config set relay https://psst.example.org', 'psst config get relay', 'psst config unset relay']));
   const checkKey = (name: string): 'relay' => {
     if (name !== 'relay')
       throw new CliError(EXIT.usage, 'unknown_setting', `Unknown setting ${name}: the settings are ${CONFIG_KEYS.join(', ')}.`);
@@ -105,6 +108,7 @@ function buildProgram(): Command {
     .command('get')
     .description('print a setting')
     .argument('<key>', `the setting: ${CONFIG_KEYS.join(', ')}`)
+    .addHelpText('after', examples(['psst config get relay']))
     .action((name: string) => {
       const value = loadConfig()[checkKey(name)];
       if (value === undefined) throw new CliError(EXIT.gone, 'not_set', `${name} is not set.`);
@@ -123,6 +127,7 @@ function buildProgram(): Command {
     .command('unset')
     .description('remove a setting')
     .argument('<key>', `the setting: ${CONFIG_KEYS.join(', ')}`)
+    .addHelpText('after', examples(['psst config unset relay   # then --relay or $PSST_RELAY']))
     .action((name: string) => {
       const { [checkKey(name)]: _removed, ...rest } = loadConfig();
       saveConfig(rest);

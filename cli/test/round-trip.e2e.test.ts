@@ -324,8 +324,18 @@ describe('psst config', () => {
   });
 
   it('has --help with examples for every command, and --version', async () => {
-    for (const command of ['create', 'open', 'status', 'revoke', 'list']) {
-      const help = await runPsst([command, '--help'], { home });
+    for (const command of [
+      ['create'],
+      ['open'],
+      ['status'],
+      ['revoke'],
+      ['list'],
+      ['config'],
+      ['config', 'get'],
+      ['config', 'set'],
+      ['config', 'unset'],
+    ]) {
+      const help = await runPsst([...command, '--help'], { home });
       expect(help.code).toBe(0);
       expect(help.out).toContain('Examples:');
     }
