@@ -103,9 +103,14 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
       length === undefined && !close ? original.call(raw) : original.call(raw, length ?? 0, close === true);
   }
 
-  /** Sends a response and then calls `done`: an early refusal through refuseAfterDraining, anything else at once. */
-  function deliver(req: Request, res: Response, response: RelayResponse, done: () => void): void {
-    if (response.close && !(req as unknown as BodyInternals).received) {
+  /**
+   * Sends a response and then calls `done`: an early refusal through refuseAfterDraining, anything else at
+   * once. A client that asked `Expect: 100-continue` has not sent its body: uWS has already written the
+   * 100 (it does so before the handler runs), and the refusal goes out with it in the same write, so the
+   * client reads both before it starts the upload (curl does) and there is nothing to hear out.
+   */
+  function deliver(req: Request, res: Response, response: RelayResponse, expectsContinue: boolean, done: () => void): void {
+    if (response.close && !expectsContinue && !(req as unknown as BodyInternals).received) {
       refuseAfterDraining(req, res, response, done);
       return;
     }
@@ -226,6 +231,7 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
       // uWS frees the request's native parts when this callback returns: read everything now.
       const peerAddress = req.ip;
       const headers: Record<string, string | undefined> = { ...req.headers };
+      const expectsContinue = /^\s*100-continue\s*$/i.test(headers.expect ?? '');
       collectBody(req, app.bodyLimit(method, path), (body) => {
         try {
           if (body === 'timeout') {
@@ -234,8 +240,8 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
             return;
           }
           const result = app.handle({ method, path, headers, peerAddress, body });
-          if (result instanceof Promise) result.then((response) => deliver(req, res, response, release), failed);
-          else deliver(req, res, result, release);
+          if (result instanceof Promise) result.then((response) => deliver(req, res, response, expectsContinue, release), failed);
+          else deliver(req, res, result, expectsContinue, release);
         } catch (error) {
           failed(error);
         }

@@ -62,6 +62,16 @@ function lingeringClose(req: http.IncomingMessage, res: http.ServerResponse, bou
   });
 }
 
+function pathOf(req: http.IncomingMessage): string {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function declaredLength(req: http.IncomingMessage): number {
+  return req.headers['content-length'] === undefined ? 0 : Number(req.headers['content-length']);
+}
+
 /** A raw response for a socket that never produced a usable request. */
 function rawResponse(response: RelayResponse): string {
   const body = typeof response.body === 'string' ? response.body : '';
@@ -90,7 +100,7 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
   // A connection with no traffic at all for this long is closed (e.g. a client that never reads).
   server.setTimeout(options.requestTimeoutMs);
 
-  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+  function onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     // A request after the body of a refused one, on a connection that was told it closes: not served.
     if (lingering.has(req.socket)) {
       req.socket.destroy();
@@ -106,9 +116,7 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
     };
     res.once('close', done);
     const method = req.method ?? 'GET';
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
+    const path = pathOf(req);
     const limit = app.bodyLimit(method, path);
     const respond = (body: RelayRequest['body']) => {
       const headers: Record<string, string | undefined> = {};
@@ -126,8 +134,7 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
       }
     };
 
-    const declared = req.headers['content-length'] === undefined ? 0 : Number(req.headers['content-length']);
-    if (declared > limit) {
+    if (declaredLength(req) > limit) {
       // Answer at once; the unread body is then dropped as it arrives (lingeringClose), never kept.
       respond(BODY_TOO_LARGE);
       return;
@@ -164,6 +171,13 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
       clearTimeout(timer);
     });
     req.on('close', () => clearTimeout(timer));
+  }
+  server.on('request', onRequest);
+  // A client that asked `Expect: 100-continue` has not sent its body yet: a body it declares too large is
+  // refused without the 100 (node would send it, and the client would then upload what is dropped).
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!(declaredLength(req) > app.bodyLimit(req.method ?? 'GET', pathOf(req)))) res.writeContinue();
+    onRequest(req, res);
   });
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
