@@ -5,9 +5,11 @@
 // "Body limits"): these tests upload oversized bodies as fast as a client can,
 // with the CPU kept busy, and count what the client saw.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { b64uLength } from '@psst/protocol/b64u';
+import { DEFAULT_MAX_ENVELOPE_BYTES } from '@psst/protocol/limits';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
 import { ConfigError, loadConfig } from '../src/config.js';
@@ -430,11 +432,22 @@ const LINGER_MAX_BYTES = 4 * 1_048_576;
 const DECLARED_BYTES = 3_500_000;
 /** How long past a bound the relay may take to close, on a loaded 2-core machine. */
 const CLOSE_SLACK_MS = 5_000;
+/** The default create body limit is the envelope's b64u size plus a few KiB of JSON: under twice it. */
+const CREATE_LIMIT_AT_MOST = 2 * b64uLength(DEFAULT_MAX_ENVELOPE_BYTES);
+
 /**
- * Bytes a sender can hand to its kernel beyond what the relay read: the loopback socket buffers on both
- * sides (Linux autotunes them up to tcp_wmem/tcp_rmem max, 4 MiB and 6 MiB by default).
+ * Bytes a sender can hand over beyond what the relay dropped: the loopback socket buffers on both sides
+ * (Linux autotunes them up to the third field of tcp_wmem and tcp_rmem: 4 MiB and 32 MiB on the build
+ * machine) and the create body limit the relay reads before a chunked body is refused, plus 1 MiB. Without
+ * the byte bound the relay would read on for the whole time bound: gigabytes on loopback.
  */
-const SOCKET_BUFFER_SLACK = 16 * 1_048_576;
+const SOCKET_BUFFER_SLACK = socketBufferMax('tcp_wmem') + socketBufferMax('tcp_rmem') + CREATE_LIMIT_AT_MOST + 1_048_576;
+
+function socketBufferMax(name: 'tcp_wmem' | 'tcp_rmem'): number {
+  const max = Number(readFileSync(`/proc/sys/net/ipv4/${name}`, 'utf8').trim().split(/\s+/)[2]);
+  if (!Number.isFinite(max) || max <= 0) throw new Error(`cannot read the largest ${name} from /proc/sys/net/ipv4/${name}`);
+  return max;
+}
 const FLOODERS = 32;
 const FLOOD_ROUNDS = 3;
 /**
