@@ -40,6 +40,10 @@ describe('API schemas', () => {
     expect(LookResponse.parse({ expiresAt: '2026-01-01T00:00:00.000Z', viewsLeft: 1, kdf: null }).kdf).toBeNull();
     expect(ErrorResponse.parse({ error: 'gone', message: 'x', reason: 'read', at: '2026-01-01T00:00:00Z' }).reason).toBe('read');
     expect(ErrorResponse.safeParse({ error: 'teapot', message: 'x' }).success).toBe(false);
+    // Every code PROTOCOL.md names, including the proof-of-work refusal a relay may send.
+    for (const error of ['proof_of_work_required', 'method_not_allowed', 'storage_full', 'creation_disabled']) {
+      expect(ErrorResponse.safeParse({ error, message: 'x' }).success, error).toBe(true);
+    }
     expect(RevealRequest.safeParse({ passphraseToken: v32, x: 1 }).success).toBe(false);
   });
 

@@ -105,6 +105,8 @@ export const ErrorCode = /* @__PURE__ */ z.enum([
   'not_found',
   'gone',
   'wrong_passphrase',
+  /** PROTOCOL.md "Proof of work": the relay asks for a solved challenge (this relay does not yet). */
+  'proof_of_work_required',
   'method_not_allowed',
   'internal',
 ]);
