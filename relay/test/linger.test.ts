@@ -1,9 +1,11 @@
 // Every early refusal reaches the client (issue 18). A body that is too large
 // is refused before it is read; closing a socket with unread data makes the
 // kernel send a reset, which can destroy the answer before the client reads
-// it. The relay closes such connections lingeringly (see relay/README.md
-// "Body limits"): these tests upload oversized bodies as fast as a client can,
-// with the CPU kept busy, and count what the client saw.
+// it. The relay closes such connections lingeringly (relay/README.md
+// "Lingering close"): these tests upload oversized bodies as fast as a client
+// can, with the CPU kept busy, and count what the client saw. To see the
+// upload test fail on an older relay, build it elsewhere (git worktree) and
+// point PSST_RELAY_MAIN at its relay/dist/main.js.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -16,7 +18,7 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import { ENGINES, openFds, type RunningRelay, rssBytes, sleep, startRelay, useTempDir, waitUntil } from './support.js';
 
 /** The size the issue measured: just over the default create body limit (1 MiB envelope → ~1.40 MB of JSON). */
-export const OVERSIZED_BYTES = 1_500_000;
+const OVERSIZED_BYTES = 1_500_000;
 const UPLOADS = 100;
 /**
  * Uploads in flight at once: one after the other, as the issue measured. (Eight at once, the reset hits fewer
@@ -32,10 +34,10 @@ const BUSY_MAX_MS = 120_000;
 const BUSY_WARMUP_MS = 500;
 const UPLOAD_TIMEOUT_MS = 15_000;
 
-export const PAYLOAD_TOO_LARGE = { error: 'payload_too_large', message: 'The request body is larger than this relay accepts.' };
+const PAYLOAD_TOO_LARGE = { error: 'payload_too_large', message: 'The request body is larger than this relay accepts.' };
 
 /** What one upload saw. */
-export interface UploadOutcome {
+interface UploadOutcome {
   /** The status line's code, when a whole response (head and Content-Length body) arrived; else null. */
   status: number | null;
   body: string;
@@ -51,7 +53,7 @@ const WRITE_BYTES = 65_536;
  * the client can), reads the response meanwhile, and ends its side once the response is complete and the
  * whole body was written. A write that fails (EPIPE, ECONNRESET) is what a client reports as the error.
  */
-export function upload(port: number, head: string, body: Buffer, timeoutMs = UPLOAD_TIMEOUT_MS): Promise<UploadOutcome> {
+function upload(port: number, head: string, body: Buffer, timeoutMs = UPLOAD_TIMEOUT_MS): Promise<UploadOutcome> {
   return new Promise((resolve) => {
     const outcome: UploadOutcome = { status: null, body: '', error: null };
     let received = Buffer.alloc(0);
@@ -111,14 +113,14 @@ export function upload(port: number, head: string, body: Buffer, timeoutMs = UPL
   });
 }
 
-export interface Tally {
+interface Tally {
   /** Whole 413 answers with the JSON body, and no socket error at all. */
   clean413: number;
   /** Every other outcome, by what the client saw ("413+EPIPE": the answer arrived, then a write failed). */
   other: Record<string, number>;
 }
 
-export function tally(outcomes: readonly UploadOutcome[]): Tally {
+function tally(outcomes: readonly UploadOutcome[]): Tally {
   const result: Tally = { clean413: 0, other: {} };
   for (const o of outcomes) {
     const good = o.status === 413 && isPayloadTooLarge(o.body);
@@ -157,7 +159,7 @@ export async function uploadMany(port: number, head: string, body: Buffer, count
 }
 
 /** Child processes that spin on the CPU until killed, or for `maxMs` at most. */
-export function startBusyLoops(count: number, maxMs: number): { stop(): Promise<void> } {
+function startBusyLoops(count: number, maxMs: number): { stop(): Promise<void> } {
   const children: ChildProcess[] = [];
   for (let i = 0; i < count; i++) {
     children.push(spawn(process.execPath, ['-e', `const end = Date.now() + ${maxMs}; while (Date.now() < end) {}`], { stdio: 'ignore' }));
@@ -178,11 +180,11 @@ export function startBusyLoops(count: number, maxMs: number): { stop(): Promise<
   };
 }
 
-export function oversizedHead(length: number, path = '/api/secrets'): string {
+function oversizedHead(length: number, path = '/api/secrets'): string {
   return `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 }
 
-export function oversizedBody(length: number): Buffer {
+function oversizedBody(length: number): Buffer {
   const body = Buffer.alloc(length, 'A');
   body.write('{"envelope":"');
   return body;
@@ -218,8 +220,6 @@ describe.each(ENGINES)('lingering close after an early refusal (%s)', (engine) =
     expect(counts).toEqual({ clean413: UPLOADS, other: {} });
     // The relay is still serving.
     expect((await fetch(`${relay.origin}/healthz`)).status).toBe(200);
-    expect(rssBytes(relay.pid)).toBeGreaterThan(0);
-    await sleep(0);
   });
 });
 
