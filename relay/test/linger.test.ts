@@ -23,7 +23,7 @@ const UPLOADS = 100;
 /**
  * Uploads in flight at once: one after the other, as the issue measured. (Eight at once, the reset hits fewer
  * of them: on the code before the lingering close, 87-92 of 100 were clean on hyper-express and 98-99 on
- * node:http, against 53-72 and 76-97 one at a time.)
+ * node:http, against 52-72 and 76-97 one at a time.)
  */
 const PARALLEL = 1;
 /** Busy loops on the CPU while the uploads run (the issue's measurement used three). */
