@@ -2,7 +2,7 @@ import { createdAnswer, json, recordingFetch } from '@psst/client/test-fakes';
 import { parseLink } from '@psst/protocol/link';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { COMMAND_SHARE_CLIPBOARD, createBackground, MENU_SHARE_CLIPBOARD, MENU_SHARE_SELECTION } from './background';
+import { COMMAND_SHARE_CLIPBOARD, createBackground, MENU_OPEN_LINK, MENU_SHARE_CLIPBOARD, MENU_SHARE_SELECTION } from './background';
 import { RECEIPT_ALARM } from './receipts';
 import { historySetting } from './settings';
 
@@ -51,14 +51,34 @@ function setUp(options: { scriptingFails?: boolean; permitted?: boolean } = {}) 
 describe('background', () => {
   beforeEach(() => fakeBrowser.reset());
 
-  it('registers both menus, the second one on the page and the toolbar button', async () => {
+  it('registers the menus: selection, clipboard (page and toolbar button), and Open with psst on links', async () => {
     const { background, menus } = setUp();
     background.start();
     await new Promise((r) => setTimeout(r, 0));
     expect(menus).toEqual([
       { id: MENU_SHARE_SELECTION, title: 'Share selection as a one-time link', contexts: ['selection'] },
       { id: MENU_SHARE_CLIPBOARD, title: 'Share clipboard as a one-time link', contexts: ['page', 'action'] },
+      {
+        id: MENU_OPEN_LINK,
+        title: 'Open with psst',
+        contexts: ['link'],
+        targetUrlPatterns: ['http://*/s/*', 'https://*/s/*', 'http://*/*/s/*', 'https://*/*/s/*'],
+      },
     ]);
+  });
+
+  it('opens a link from "Open with psst" in the extension’s reveal page, next to the tab it was in', async () => {
+    const { background } = setUp();
+    const link = `https://psst.example.org/s/${'A'.repeat(22)}#${'k'.repeat(43)}`;
+    await background.onMenuClick({ menuItemId: MENU_OPEN_LINK, linkUrl: link, editable: false, pageUrl: 'https://chat.example/' }, {
+      id: 3,
+      index: 4,
+    } as never);
+    const tabs = await fakeBrowser.tabs.query({});
+    const opened = tabs.find((t) => t.url?.includes('/reveal.html'));
+    expect(opened?.url).toBe(
+      `${fakeBrowser.runtime.getURL('/reveal.html')}?link=https://psst.example.org/s/${'A'.repeat(22)}#${'k'.repeat(43)}`,
+    );
   });
 
   it('shares the exact selection from the clicked frame, copies the link and schedules receipts', async () => {

@@ -10,9 +10,7 @@ import { expect } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser';
 
 // Inside worker.evaluate callbacks, which run in the extension's service worker.
-declare const chrome: typeof import('wxt/browser').browser & {
-  declarativeNetRequest: { getDynamicRules(): Promise<{ id: number; condition: { regexFilter: string } }[]> };
-};
+declare const chrome: typeof import('wxt/browser').browser;
 
 export const root = join(import.meta.dirname, '..');
 export const repo = join(root, '..');
@@ -35,7 +33,7 @@ export interface ExtensionBrowser extends LaunchedBrowser {
   extensionId: string;
   /** Sets the "open links in psst" setting and waits until the rules agree (count of rules). */
   setRedirects(on: boolean): Promise<void>;
-  rules(): Promise<{ id: number; condition: { regexFilter: string } }[]>;
+  rules(): Promise<{ id: number; condition: { regexFilter?: string } }[]>;
 }
 
 /** Polls until `check` holds (also usable outside a test, in beforeAll). */

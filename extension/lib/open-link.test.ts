@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { openLink } from './open-link';
+
+const PAGE = 'chrome-extension://id/reveal.html';
+const LINK = `https://psst.example.org/s/${'A'.repeat(22)}#${'k'.repeat(43)}`;
+
+function apis(held: string[], answer: boolean) {
+  const asked: unknown[] = [];
+  const opened: string[] = [];
+  return {
+    asked,
+    opened,
+    apis: {
+      permissions: {
+        contains: async ({ origins }: { origins: string[] }) => origins.every((o) => held.includes(o)),
+        request: async (request: { origins: string[] }) => {
+          asked.push(request);
+          return answer;
+        },
+      },
+      revealPage: PAGE,
+      openTab: async (url: string) => void opened.push(url),
+    },
+  };
+}
+
+describe('Open a link', () => {
+  it('opens a link of a granted host without asking', async () => {
+    const t = apis(['https://psst.example.org/*'], false);
+    expect(await openLink(`  ${LINK}\n`, t.apis)).toEqual({ ok: true });
+    expect(t.asked).toEqual([]);
+    expect(t.opened).toEqual([`${PAGE}?link=${LINK}`]);
+  });
+
+  it('asks for exactly that host when it is not granted, and opens nothing if refused', async () => {
+    const t = apis([], false);
+    const result = await openLink(LINK, t.apis);
+    expect(result).toMatchObject({ ok: false, title: 'Permission not granted' });
+    expect(t.asked).toEqual([{ origins: ['https://psst.example.org/*'] }]);
+    expect(t.opened).toEqual([]);
+  });
+
+  it('opens it once allowed', async () => {
+    const t = apis([], true);
+    expect(await openLink(LINK, t.apis)).toEqual({ ok: true });
+    expect(t.opened).toHaveLength(1);
+  });
+
+  it('says what is wrong with an incomplete link or something else, asking nothing', async () => {
+    const t = apis([], true);
+    expect(await openLink(LINK.split('#')[0] as string, t.apis)).toMatchObject({ ok: false, title: 'This link is incomplete' });
+    expect(await openLink('hello', t.apis)).toMatchObject({ ok: false, title: 'This is not a psst link' });
+    expect(t.asked).toEqual([]);
+    expect(t.opened).toEqual([]);
+  });
+});
