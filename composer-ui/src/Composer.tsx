@@ -36,7 +36,8 @@ export const SECRET_FIELD = {
   spellcheck: false,
   autocomplete: 'off',
   autocapitalize: 'off',
-  autocorrect: 'off',
+  // Spelled autoCorrect so preact sets the attribute: Chromium's autocorrect DOM property is a boolean, and "off" would turn it on.
+  autoCorrect: 'off',
 } as const;
 
 const encoder = new TextEncoder();

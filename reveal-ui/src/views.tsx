@@ -57,7 +57,7 @@ export function WaitingView(props: {
             type="password"
             autocomplete="off"
             autocapitalize="off"
-            autocorrect="off"
+            autoCorrect="off"
             spellcheck={false}
             translate={false}
             class="notranslate"
@@ -128,7 +128,7 @@ function SecretText({ text, clipboard }: { text: string; clipboard: Pick<Clipboa
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe: scrollable-region-focusable) */}
       <section class="secret" aria-label={strings.revealed.titleText} tabIndex={0}>
         {/* Never translated, spell-checked or corrected by the browser: a secret is shown as it was sent. */}
-        <pre ref={preRef} translate={false} class="notranslate" spellcheck={false} autocapitalize="off" autocorrect="off">
+        <pre ref={preRef} translate={false} class="notranslate" spellcheck={false} autocapitalize="off" autoCorrect="off">
           {text === '' ? strings.revealed.empty : text}
         </pre>
       </section>
