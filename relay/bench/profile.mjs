@@ -84,7 +84,11 @@ const nodeArgs = [
   ...(heap ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`] : []),
   mainJs,
 ];
-const env = relayEnv(engine, mode, join(dir, 'psst.db'));
+// PSST_DATABASE_URL (and PSST_DATABASE_*) from the environment profile the relay on PostgreSQL.
+const env = {
+  ...relayEnv(engine, mode, join(dir, 'psst.db')),
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('PSST_DATABASE_'))),
+};
 const ids = join(dir, 'ids.txt');
 if (scenario === 'reveal' || scenario === 'look') {
   // The secrets to read are created by an unprofiled relay on the same database.

@@ -4,7 +4,7 @@
 //   node bench/run.mjs            full run (3 runs per measurement, ~15 min)
 //   node bench/run.mjs --quick    CI smoke run (< 2 min; numbers not judged)
 //   options: --runs N  --seconds S  --connections 1,8,32  --engines node  --modes full-group
-//            --parts http,store,relay  --no-paced
+//            --parts http,store,relay,pg  --no-paced   (pg: the relay on PostgreSQL against the relay on SQLite)
 //            --node-options "--max-semi-space-size=8" (the relay's V8 flags instead of relay/node-flags.json's; "" for none)
 //
 // Cores: the relay and every server-side ceiling run pinned to core 1, the load
@@ -20,6 +20,7 @@ import { childOutput, readProc, runPinned, spawnPinned, stopChild, waitForListen
 import { runAutocannon, runWrk } from './lib/load.mjs';
 import { MODES, relayEnv } from './lib/modes.mjs';
 import { RELAY_NODE_FLAGS } from './lib/node-flags.mjs';
+import { measurePostgres } from './lib/postgres.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { summarize } from './lib/stats.mjs';
 
@@ -50,7 +51,7 @@ function parseArgs(argv) {
     engines: list('--engines', ['hyper-express', 'node']),
     modes: list('--modes', quick ? ['full-group', 'full-1', 'normal-1'] : Object.keys(MODES)),
     paced: !quick && !argv.includes('--no-paced'),
-    parts: list('--parts', ['http', 'store', 'relay']),
+    parts: list('--parts', ['http', 'store', 'relay', 'pg']),
     nodeOptions: value('--node-options')?.split(' ').filter(Boolean) ?? RELAY_NODE_FLAGS,
   };
 }
@@ -63,7 +64,10 @@ const t0 = Date.now();
 const log = (...args) => process.stderr.write(`[${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s] ${args.join(' ')}\n`);
 
 function requireBuilt() {
-  const needed = [...(opts.parts.includes('relay') ? [mainJs] : []), ...(opts.parts.includes('store') ? [storeJs] : [])];
+  const needed = [
+    ...(opts.parts.includes('relay') || opts.parts.includes('pg') ? [mainJs] : []),
+    ...(opts.parts.includes('store') ? [storeJs] : []),
+  ];
   for (const file of needed) {
     if (!existsSync(file)) {
       throw new Error(`${file} is missing: build the relay first (pnpm --filter @psst/protocol build && pnpm --filter @psst/relay build)`);
@@ -468,6 +472,22 @@ async function main() {
       for (const mode of opts.modes) {
         for (const engine of opts.engines) await measureRelay(work, engine, mode);
       }
+    }
+    if (opts.parts.includes('pg')) {
+      await measurePostgres({
+        opts,
+        work,
+        log,
+        record,
+        results,
+        repeat,
+        serverCore: SERVER_CORE,
+        loadCore: LOAD_CORE,
+        mainJs,
+        relayDir,
+        nodeOptions: opts.nodeOptions,
+        pin: (pid, core) => execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' }),
+      });
     }
     results.revealPage = revealPageWeight();
   } finally {

@@ -152,6 +152,8 @@ export function renderMarkdown(results, { modes }) {
     ),
   );
 
+  out.push(...renderPostgres(results));
+
   const memRows = results.measurements
     .filter((m) => m.scenario === 'memory')
     .map((m) => [
@@ -262,4 +264,85 @@ export function renderMarkdown(results, { modes }) {
   } else if (page) out.push('## Reveal page weight', '', page.missing ?? page.error ?? JSON.stringify(page), '');
   if (results.notes.length) out.push('## Notes', '', ...results.notes.map((n) => `- ${n}`), '');
   return `${out.join('\n')}\n`;
+}
+
+/** Issue 15: the relay on PostgreSQL against the relay on SQLite (same run, both durable), two relays, memory. */
+function renderPostgres(results) {
+  const rows = results.measurements.filter((m) => m.group === 'pg-compare' && m.scenario !== 'pg-memory');
+  if (!rows.length) return [];
+  const out = [];
+  const sqlite = (m) => findOne(results, { group: 'pg-compare', store: 'sqlite', scenario: m.scenario, connections: m.connections });
+  const compare = rows
+    .filter((m) => m.store !== 'sqlite')
+    .map((m) => {
+      const base = sqlite(m);
+      return [
+        m.store === 'postgres' ? 'unix socket' : 'TCP loopback',
+        m.scenario,
+        m.connections,
+        base ? spread(base) : '–',
+        spread(m),
+        base ? ratio(m.rps / base.rps) : '–',
+        `${ms(base?.p99Ms)} / ${ms(m.p99Ms)}`,
+        `${base?.cpuSecondsPer1k?.toFixed(3) ?? '–'} / ${m.cpuSecondsPer1k.toFixed(3)}`,
+        (base ? base.errors + base.statusErrors : 0) + m.errors + m.statusErrors,
+      ];
+    });
+  out.push(
+    '## PostgreSQL store (issue 15)',
+    '',
+    `The relay (${rows[0]?.engine}) on SQLite (FULL + group commit) and on PostgreSQL 15 (synchronous_commit=on, pool of 16, ` +
+      "named statements), same run. The relay on core 1 alone in both; PostgreSQL on core 0 with wrk (on the relay's core its " +
+      "wake-ups took a third of the relay's time). CPU s/1k req is the relay process only.",
+    '',
+    table(
+      [
+        'PostgreSQL over',
+        'scenario',
+        'conns',
+        'SQLite req/s',
+        'PostgreSQL req/s',
+        'ratio',
+        'p99 SQLite / PG',
+        'relay CPU s/1k SQLite / PG',
+        'errors',
+      ],
+      compare,
+    ),
+  );
+  const goalRows = [];
+  for (const scenario of ['create', 'reveal']) {
+    const pg = findOne(results, { group: 'pg-compare', store: 'postgres', scenario, connections: 32 });
+    const base = pg && sqlite(pg);
+    if (!pg || !base) continue;
+    goalRows.push([
+      `${scenario} on PostgreSQL ≥ 0.7× the SQLite relay (32 conns)`,
+      `${int(pg.rps)} / ${int(base.rps)} = ${ratio(pg.rps / base.rps)}`,
+      check(pg.rps / base.rps >= 0.7),
+    ]);
+    goalRows.push([`${scenario} p99 on PostgreSQL < 25 ms (32 conns)`, `${ms(pg.p99Ms)} ms`, check(pg.p99Ms < 25)]);
+  }
+  if (goalRows.length) out.push(table(['goal', 'measured', ''], goalRows));
+  const two = findOne(results, { group: 'pg-two-relays', scenario: 'create' });
+  if (two) {
+    out.push(
+      `Two relays on one PostgreSQL database (one on core 1, one on core 0 with PostgreSQL and the two wrk processes, ` +
+        `16 connections each): creates ${spread(two)} req/s, p99 ${ms(two.p99Ms)} ms (the slower relay's), ` +
+        `${two.errors + two.statusErrors} errors. Two cores for everything: reported, not judged.`,
+      '',
+    );
+  }
+  const mem = results.measurements.filter((m) => m.scenario === 'pg-memory');
+  if (mem.length) {
+    const memRows = mem.map((m) => [
+      m.group === 'pg-two-relays'
+        ? 'two relays on PostgreSQL'
+        : `relay on ${m.store === 'postgres-tcp' ? 'PostgreSQL (TCP)' : m.store === 'postgres' ? 'PostgreSQL (unix socket)' : 'SQLite'}`,
+      Array.isArray(m.relayRssBytes) ? m.relayRssBytes.map(mb).join(' + ') : mb(m.relayRssBytes),
+      mb(m.relayPeakRssBytes),
+      m.postgresPss ? `${mb(m.postgresPss.bytes)} (${m.postgresPss.processes} processes)` : '–',
+    ]);
+    out.push(table(['after the load', 'relay RSS', 'relay peak RSS', 'PostgreSQL PSS (all its processes)'], memRows));
+  }
+  return out;
 }
