@@ -60,11 +60,16 @@ describe('Options', () => {
     fireEvent.change(await screen.findByLabelText('Expire after'), { target: { value: '86400' } });
     fireEvent.change(screen.getByLabelText('Views'), { target: { value: '3' } });
     fireEvent.click(screen.getByLabelText('Notify me when a link is viewed'));
+    // On unless turned off: links of granted relays open in psst's own reveal page.
+    const redirect = screen.getByLabelText<HTMLInputElement>(/Open psst links of my relays in psst itself/);
+    expect(redirect.checked).toBe(true);
+    fireEvent.click(redirect);
     await screen.findByText('Saved.');
     expect(saved).toEqual([
       ['defaultTtl', 86_400],
       ['defaultViews', 3],
       ['receiptNotifications', false],
+      ['openLinksInExtension', false],
     ]);
   });
 

@@ -4,13 +4,15 @@
 // the popup's "Open a link", the "Open with psst" link menu, and links of a
 // relay without host permission (left alone; asked for only when opened on
 // purpose, and only for that host).
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import { extensionStrings, strings } from '@psst/reveal-ui/strings';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSecret, type RunningRelay, startRelay, TEST_KDF } from '../../test-support/relay';
 import {
+  artifacts,
   type ExtensionBrowser,
   type FrontDoor,
   launchWithExtension,
@@ -33,6 +35,7 @@ let ext: ExtensionBrowser;
 
 beforeAll(async () => {
   requireBuilds();
+  mkdirSync(artifacts, { recursive: true });
   relay = await startRelay({ staticDir: revealDist });
   door = await startFrontDoor(relay.origin);
   foreign = await startFrontDoor(relay.origin, 'localhost');
@@ -261,6 +264,8 @@ describe('opening links on purpose, and links of relays without permission', () 
     await popup.locator('#open-link').fill(secret.link);
     await popup.getByRole('button', { name: 'Open', exact: true }).click();
     await popup.getByRole('alert').filter({ hasText: 'Permission not granted' }).waitFor();
+    await popup.setViewportSize({ width: 380, height: 900 });
+    await popup.screenshot({ path: join(artifacts, 'popup-open-link-refused.png'), fullPage: true });
     expect(await popup.evaluate(() => (window as unknown as { asked: unknown[] }).asked)).toEqual([{ origins: ['http://localhost/*'] }]);
     expect(ext.context.pages().length).toBe(pagesBefore);
 
