@@ -21,7 +21,9 @@ const FLAGS = [
 
 export interface LaunchedBrowser {
   context: BrowserContext;
-  close(): Promise<void>;
+  /** The profile folder (its History database, session files…), removed by close() unless kept. */
+  profileDir: string;
+  close(options?: { keepProfile?: boolean }): Promise<void>;
 }
 
 /** A persistent context (needed for extensions), optionally with an unpacked extension loaded. */
@@ -38,9 +40,10 @@ export async function launchChromium(options: { extensionDir?: string; colorSche
   });
   return {
     context,
-    async close() {
+    profileDir: profile,
+    async close({ keepProfile = false } = {}) {
       await context.close().catch(() => {});
-      rmSync(profile, { recursive: true, force: true });
+      if (!keepProfile) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
