@@ -13,7 +13,7 @@ import { rememberEntry } from './history-file.js';
 import { classifyInput, InputTooLargeError, readSecretInput } from './input.js';
 import { askNewPassphrase, readPassphraseFile } from './passphrase.js';
 import { endProgress, progress, say } from './ui.js';
-import { PROOF_OF_WORK_WORDS, relayFailure } from './words.js';
+import { proofOfWorkRequired, relayFailure } from './words.js';
 
 export interface CreateOptions {
   ttl: string;
@@ -41,9 +41,9 @@ export async function runCreate(file: string | undefined, options: CreateOptions
   const clipboard = options.copy ? findClipboardTool() : undefined;
 
   const { config } = await loadRelayConfig(fetch, relayUrl).catch((error: unknown) => {
-    throw relayFailure(error, 'create');
+    throw relayFailure(error);
   });
-  if (config.proofOfWork === 'always') throw new CliError(EXIT.refused, 'proof_of_work_required', PROOF_OF_WORK_WORDS);
+  if (config.proofOfWork === 'always') throw proofOfWorkRequired();
   if (!config.createEnabled)
     throw new CliError(EXIT.refused, 'creation_disabled', 'This relay does not accept new secrets right now; existing links keep working.');
 
@@ -86,7 +86,7 @@ export async function runCreate(file: string | undefined, options: CreateOptions
       onPhase: (phase, fraction) => progress(PHASE_WORDS[phase], fraction),
     });
   } catch (error) {
-    throw relayFailure(error, 'create');
+    throw relayFailure(error);
   } finally {
     endProgress();
   }

@@ -38,7 +38,7 @@ function publicEntry(entry: HistoryEntry) {
 export async function runStatus(idOrLink: string | undefined, options: JsonOption): Promise<void> {
   const entry = findEntry(loadHistory(), idOrLink);
   const receipt = await fetchReceipt(fetch, entry.relayOrigin, entry.id, entry.manageToken).catch((error: unknown) => {
-    throw relayFailure(error, 'manage');
+    throw relayFailure(error);
   });
   const updated = applyReceipt(entry, receipt, new Date());
   updateEntry(updated);
@@ -51,7 +51,7 @@ export async function runStatus(idOrLink: string | undefined, options: JsonOptio
 export async function runRevoke(idOrLink: string, options: JsonOption): Promise<void> {
   const entry = findEntry(loadHistory(), idOrLink);
   const deleted = await deleteSecret(fetch, entry.relayOrigin, entry.id, entry.manageToken).catch((error: unknown) => {
-    throw relayFailure(error, 'manage');
+    throw relayFailure(error);
   });
   if (deleted) {
     updateEntry({ ...entry, state: 'deleted', viewsLeft: 0 });

@@ -8,8 +8,14 @@ import type { View } from '@psst/client/reveal-flow';
 import type { GoneReason } from '@psst/protocol/api';
 import { CliError, EXIT } from './exit-codes.js';
 
-export const PROOF_OF_WORK_WORDS =
-  'This relay asks for proof of work before it accepts a secret, and this version of psst cannot solve it yet: use the extension or the web composer, or ask the operator.';
+/** The relay asks for proof of work (its /api/config says "always", or a create was answered proof_of_work_required). */
+export function proofOfWorkRequired(): CliError {
+  return new CliError(
+    EXIT.refused,
+    'proof_of_work_required',
+    'This relay asks for proof of work before it accepts a secret, and this version of psst cannot solve it yet: use the extension or the web composer, or ask the operator.',
+  );
+}
 
 /** "26 Nov 2026, 07:00 UTC": the same in every locale, so scripts and bug reports read alike. */
 export function formatWhen(iso: string): string {
@@ -45,7 +51,7 @@ function rateLimited(retryAfter: number | undefined): CliError {
 }
 
 /** An error of the create, receipt or delete calls. */
-export function relayFailure(error: unknown, during: 'create' | 'manage'): unknown {
+export function relayFailure(error: unknown): unknown {
   if (error instanceof CreateRefusedError) {
     if (error.reason === 'empty') return new CliError(EXIT.usage, 'empty', 'There is nothing to share: the input is empty.');
     if (error.reason === 'too_large') {
@@ -75,12 +81,15 @@ export function relayFailure(error: unknown, during: 'create' | 'manage'): unkno
   const status = error.status ?? 0;
   const code = error.body?.error;
   if (status === 429 || code === 'rate_limited') return rateLimited(error.retryAfter);
-  if (status === 403 && during === 'create') return new CliError(EXIT.refused, 'proof_of_work_required', PROOF_OF_WORK_WORDS);
+  // By its code, not its status: a 403 is also what a proxy in front of the relay answers.
+  if (code === 'proof_of_work_required') return proofOfWorkRequired();
   if (status === 404)
     return new CliError(EXIT.gone, 'not_found', 'The relay no longer knows this secret (gone and purged, or never created there).');
   if (code === 'gone' && error.body?.reason) return goneError(error.body.reason, error.body.at);
-  const words = error.body?.message ?? `The relay answered ${status}.`;
-  return new CliError(EXIT.refused, code ?? `http_${status}`, `The relay refused: ${words}`, { status });
+  const words = error.body
+    ? `The relay refused: ${error.body.message}`
+    : `The relay refused the request (HTTP ${status}) without a psst answer: a proxy in front of it may have stopped it.`;
+  return new CliError(EXIT.refused, code ?? `http_${status}`, words, { status });
 }
 
 /** A view of the reveal flow that is not "waiting" or "revealed". */

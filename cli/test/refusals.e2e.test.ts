@@ -254,7 +254,7 @@ describe('proof of work (the relay of this version does not ask for it)', () => 
   // answers exactly as PROTOCOL.md says a relay that asks would: a test of the CLI's words, not of a relay.
   let standIn: Server;
   let origin: string;
-  let mode: 'always' | 'auto' = 'always';
+  let mode: 'always' | 'auto' | 'off' = 'always';
   beforeAll(async () => {
     standIn = createServer((req, res) => {
       res.setHeader('Content-Type', 'application/json');
@@ -272,6 +272,12 @@ describe('proof of work (the relay of this version does not ask for it)', () => 
       } else if (req.method === 'POST' && req.url === '/api/secrets') {
         req.resume();
         res.statusCode = 403;
+        if (mode === 'off') {
+          // What a proxy or firewall in front of a relay answers: a 403 that is no psst answer at all.
+          res.setHeader('Content-Type', 'text/html');
+          res.end('<h1>403 Forbidden</h1>');
+          return;
+        }
         res.end(JSON.stringify({ error: 'proof_of_work_required', message: 'Solve a challenge first.' }));
       } else {
         res.statusCode = 404;
@@ -294,5 +300,21 @@ describe('proof of work (the relay of this version does not ask for it)', () => 
       expect(error.message).toContain('this version of psst cannot solve it yet');
       powHome.remove();
     }
+  });
+
+  it('reads the code, not the status: a 403 without proof_of_work_required is a plain refusal, exit 3', async () => {
+    mode = 'off';
+    const otherHome = makeHome(origin);
+    const result = await runPsst(['--json'], { home: otherHome, input: 'x' });
+    otherHome.remove();
+    expect(result.code).toBe(3);
+    const error = jsonError(result.stderr);
+    expect(error).toEqual({
+      error: 'http_403',
+      exitCode: 3,
+      status: 403,
+      message: 'The relay refused the request (HTTP 403) without a psst answer: a proxy in front of it may have stopped it.',
+    });
+    expect(result.out).toBe('');
   });
 });
