@@ -13,7 +13,7 @@ import { rememberEntry } from './history-file.js';
 import { classifyInput, InputTooLargeError, readSecretInput } from './input.js';
 import { askNewPassphrase, readPassphraseFile } from './passphrase.js';
 import { endProgress, progress, say } from './ui.js';
-import { proofOfWorkRequired, relayFailure } from './words.js';
+import { creationDisabled, proofOfWorkRequired, relayFailure } from './words.js';
 
 export interface CreateOptions {
   ttl: string;
@@ -44,8 +44,8 @@ export async function runCreate(file: string | undefined, options: CreateOptions
     throw relayFailure(error);
   });
   if (config.proofOfWork === 'always') throw proofOfWorkRequired();
-  if (!config.createEnabled)
-    throw new CliError(EXIT.refused, 'creation_disabled', 'This relay does not accept new secrets right now; existing links keep working.');
+  // Known before the input is read or a passphrase asked for (createLink would refuse it too, later).
+  if (!config.createEnabled) throw creationDisabled();
 
   let secret: SecretInput;
   try {

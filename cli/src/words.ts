@@ -17,6 +17,11 @@ export function proofOfWorkRequired(): CliError {
   );
 }
 
+/** The relay's /api/config says it does not create (createEnabled: false). */
+export function creationDisabled(): CliError {
+  return new CliError(EXIT.refused, 'creation_disabled', 'This relay does not accept new secrets right now; existing links keep working.');
+}
+
 /** "26 Nov 2026, 07:00 UTC": the same in every locale, so scripts and bug reports read alike. */
 export function formatWhen(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -61,12 +66,7 @@ export function relayFailure(error: unknown): unknown {
         envelopeBytes: error.envelopeBytes ?? null,
       });
     }
-    if (error.reason === 'creation_disabled')
-      return new CliError(
-        EXIT.refused,
-        'creation_disabled',
-        'This relay does not accept new secrets right now; existing links keep working.',
-      );
+    if (error.reason === 'creation_disabled') return creationDisabled();
     return new CliError(EXIT.refused, `${error.reason}_not_allowed`, `This relay does not allow that: ${error.message}.`);
   }
   if (!(error instanceof RelayError)) return error;

@@ -188,7 +188,11 @@ describe('create: what the relay allows and answers', () => {
     const offHome = makeHome(off.origin);
     const result = await runPsst(['--json'], { home: offHome, input: 'anything' });
     expect(result.code).toBe(3);
-    expect(jsonError(result.stderr)).toMatchObject({ error: 'creation_disabled', exitCode: 3 });
+    expect(jsonError(result.stderr)).toEqual({
+      error: 'creation_disabled',
+      exitCode: 3,
+      message: 'This relay does not accept new secrets right now; existing links keep working.',
+    });
     expect(off.logs()).not.toContain('"POST"');
     offHome.remove();
     await off.stop();
