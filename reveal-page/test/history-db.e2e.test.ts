@@ -13,7 +13,14 @@ import { launchChromium } from '../../test-support/browser.js';
 import { createTestSecret, type RunningRelay, startRelay } from '../../test-support/relay.js';
 
 // The relay's SQLite driver, reached through its package: the History file is SQLite.
-const Database = createRequire(join(import.meta.dirname, '../../relay/package.json'))('better-sqlite3') as typeof import('better-sqlite3');
+interface SqliteDatabase {
+  prepare(sql: string): { all(): unknown[] };
+  close(): void;
+}
+const Database = createRequire(join(import.meta.dirname, '../../relay/package.json'))('better-sqlite3') as new (
+  path: string,
+  options: { readonly: boolean; fileMustExist: boolean },
+) => SqliteDatabase;
 
 const dist = join(import.meta.dirname, '../dist');
 const artifacts = join(import.meta.dirname, '../../artifacts/reveal-page');
