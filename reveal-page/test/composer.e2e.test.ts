@@ -282,6 +282,27 @@ describe('the web composer in Chromium, served by the relay', () => {
     await page.close();
   });
 
+  it('takes a dropped file', async () => {
+    const { page } = await openComposer();
+    const bytes = Uint8Array.from({ length: 3000 }, (_, i) => (i * 13) % 256);
+    const dropped = await page.evaluateHandle(
+      (data) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(data)], 'dropped notes.txt', { type: 'text/plain' }));
+        return transfer;
+      },
+      [...bytes],
+    );
+    await page.locator('form.composer').dispatchEvent('dragover', { dataTransfer: dropped });
+    await page.locator('form.composer.dragging').waitFor();
+    await page.locator('form.composer').dispatchEvent('drop', { dataTransfer: dropped });
+    await page.locator('.file-card').filter({ hasText: 'dropped notes.txt' }).waitFor();
+    expect(await page.locator('.file-card').textContent()).toContain('3 KB · text/plain');
+    const got = await revealFile(await createAndTime(page));
+    expect([got.name, sha256(got.bytes)]).toEqual(['dropped notes.txt', sha256(bytes)]);
+    await page.close();
+  });
+
   it('times click → link on screen for 1 KiB of text and for the largest file (5 runs each)', async () => {
     const { page } = await openComposer();
     const mime = 'application/octet-stream';
