@@ -45,11 +45,7 @@ async function withStore<T>(deps: RouteDeps, operation: () => Promise<T>): Promi
   } catch (error) {
     if (!(error instanceof StorageUnavailableError)) throw error;
     deps.metrics.rejected('storage_unavailable');
-    throw new HttpError(
-      503,
-      'storage_unavailable',
-      'The relay cannot reach its database right now; try again shortly.',
-    );
+    throw new HttpError(503, 'storage_unavailable', 'The relay cannot reach its database right now; try again shortly.');
   }
 }
 
