@@ -3,6 +3,7 @@
 // @psst/client/history keeps (id, relay, manage token, times, views, label),
 // never a key, a link, a passphrase or the text.
 import { addEntry, type HistoryEntry, replaceEntry } from '@psst/client/history';
+import { isSecretId } from '@psst/protocol/link';
 import { CliError, EXIT } from './exit-codes.js';
 import { historyPath } from './paths.js';
 import { readJsonFile, withFileLock, writePrivateJson } from './private-file.js';
@@ -64,8 +65,9 @@ export function findEntry(entries: readonly HistoryEntry[], idOrLink: string | u
 /** The id of an ID or a link; never echoes a link's fragment. */
 export function idOf(idOrLink: string): string {
   const value = idOrLink.trim();
-  if (/^[A-Za-z0-9_-]{22}$/.test(value)) return value;
-  const match = /\/s\/([A-Za-z0-9_-]{22})(?:[#?]|$)/.exec(value);
-  if (match?.[1]) return match[1];
+  if (isSecretId(value)) return value;
+  // A link's id, with or without its key: only the path is looked at.
+  const id = /\/s\/([^/?#]*)(?:[?#]|$)/.exec(value)?.[1];
+  if (id !== undefined && isSecretId(id)) return id;
   throw new CliError(EXIT.usage, 'invalid_id', 'This is neither a secret id (22 characters) nor a psst link.');
 }
