@@ -33,11 +33,15 @@ export async function readFileCapped(path: string, cap: ByteCap): Promise<Uint8A
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    throw new CliError(
-      EXIT.local,
-      'file_unreadable',
-      `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
+    const code = (error as NodeJS.ErrnoException).code;
+    // Not repeated: what was typed may be the secret itself (`psst hunter2`), which must not reach a log.
+    if (code === 'ENOENT')
+      throw new CliError(
+        EXIT.local,
+        'file_unreadable',
+        'There is no such file. psst FILE shares a file; text is never taken from the command line: pipe it in (… | psst), or run psst alone and type it hidden.',
+      );
+    throw new CliError(EXIT.local, 'file_unreadable', `Cannot read ${path}: ${code ?? (error as Error).message}`);
   }
   try {
     const stat = await handle.stat();

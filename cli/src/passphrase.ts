@@ -10,11 +10,15 @@ export function readPassphraseFile(path: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new CliError(
-      EXIT.local,
-      'file_unreadable',
-      `Cannot read the passphrase file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-    );
+    const code = (error as NodeJS.ErrnoException).code;
+    // Not repeated: what was typed may be the passphrase itself (`--passphrase-file hunter2`).
+    if (code === 'ENOENT')
+      throw new CliError(
+        EXIT.local,
+        'file_unreadable',
+        'There is no such passphrase file: --passphrase-file takes the name of a file that holds the passphrase (or use --passphrase to be asked without echo).',
+      );
+    throw new CliError(EXIT.local, 'file_unreadable', `Cannot read the passphrase file ${path}: ${code ?? 'error'}`);
   }
   const passphrase = text.replace(/\r?\n$/, '');
   if (passphrase === '') throw new CliError(EXIT.usage, 'empty_passphrase', `The passphrase file ${path} is empty.`);

@@ -246,6 +246,18 @@ describe('create: what the relay allows and answers', () => {
       expect(result.stderr).toContain('A passphrase is never taken from the command line');
       expectNothingSecret(result.stderr + result.out, 'hunter2');
     }
+    // A secret or passphrase typed where a file name goes is not repeated either.
+    // (The link is well formed; its passphrase file is read before the relay is asked.)
+    const link = `${relay.origin}/s/AbCdEfGhIjKlMnOpQrStUw#${'A'.repeat(43)}`;
+    for (const args of [['hunter2'], ['--passphrase-file', 'hunter2'], ['open', '--yes', '--passphrase-file', 'hunter2', link]]) {
+      const result = await runPsst(args, { home, input: 'x' });
+      expect(result.code, args.join(' ')).toBe(5);
+      expect(result.stderr).toContain('There is no such');
+      expectNothingSecret(result.stderr + result.out, 'hunter2');
+    }
+    const missing = await runPsst(['--json', 'hunter2'], { home, input: '' });
+    expect(jsonError(missing.stderr)).toMatchObject({ error: 'file_unreadable', exitCode: 5 });
+    expect(jsonError(missing.stderr).message).toContain('text is never taken from the command line');
     // With a passphrase wanted and no terminal to ask on, nothing is created.
     const result = await runPsst(['--passphrase'], { home, input: 'needs a terminal' });
     expect(result.code).toBe(5);
