@@ -67,9 +67,10 @@ function buildProgram(): Command {
       'after',
       examples([
         'psst open                                # asks for the link without echo',
-        'psst open --yes "$LINK" > token.txt',
-        'psst open --out ~/Downloads/ "$LINK"      # a file secret, under its own (cleaned) name',
+        'printf "%s" "$LINK" | psst open --yes > token.txt',
+        'printf "%s" "$LINK" | psst open --out ~/Downloads/   # a file secret, under its own (cleaned) name',
         'printf "%s" "$LINK" | psst open --yes --passphrase-file pass.txt',
+        'psst open "$LINK"                        # works, but ps shows the link (and its key) meanwhile',
       ]),
     )
     .action((link: string | undefined, options: OpenOptions) => runOpen(link, options));
