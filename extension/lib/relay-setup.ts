@@ -2,8 +2,8 @@
 // permission for that origin only, check /healthz, then save it.
 
 import { checkHealth, type FetchLike } from '@psst/client/relay-client';
-import { describeFailure } from './describe-failure';
 import { hostPatternFor, normaliseRelayUrl } from '@psst/client/relay-url';
+import { describeFailure } from './describe-failure';
 
 export interface PermissionsLike {
   contains(p: { origins: string[] }): Promise<boolean>;

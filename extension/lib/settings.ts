@@ -3,15 +3,13 @@
 // passphrase or a full link.
 
 import type { HistoryEntry } from '@psst/client/history';
+import { FALLBACK_RELAY_URL, normaliseRelayUrl } from '@psst/client/relay-url';
 import { DEFAULT_VIEWS } from '@psst/protocol/limits';
 import { storage } from 'wxt/utils/storage';
-import { FALLBACK_RELAY_URL, normaliseRelayUrl } from '@psst/client/relay-url';
 
 /** The relay this build was made for (WXT_PSST_RELAY_URL at build time). */
 export const DEFAULT_RELAY_URL = normaliseRelayUrl(import.meta.env.WXT_PSST_RELAY_URL || FALLBACK_RELAY_URL);
 
-/** Expiry choices offered in the popup and options, in seconds. */
-export const TTL_CHOICES = [300, 3600, 86_400, 604_800] as const;
 export const DEFAULT_TTL_SECONDS = 3600;
 
 export const relayUrlSetting = storage.defineItem<string>('local:relayUrl', { fallback: DEFAULT_RELAY_URL });
