@@ -16,7 +16,7 @@ export class InputTooLargeError extends Error {
   override name = 'InputTooLargeError';
 }
 
-async function readCapped(chunks: AsyncIterable<Uint8Array | string>, cap: ByteCap): Promise<Uint8Array> {
+export async function readCapped(chunks: AsyncIterable<Uint8Array | string>, cap: ByteCap): Promise<Uint8Array> {
   const parts: Buffer[] = [];
   let total = 0;
   for await (const chunk of chunks) {

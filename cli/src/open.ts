@@ -8,6 +8,7 @@ import type { LookResponse } from '@psst/protocol/api';
 import { LinkError } from '@psst/protocol/errors';
 import { type ParsedLink, parseLink } from '@psst/protocol/link';
 import { CliError, EXIT } from './exit-codes.js';
+import { InputTooLargeError, readCapped } from './input.js';
 import { checkOutTarget, freePath, type OutTarget, writeSecretFile } from './output-file.js';
 import { askPassphraseUntil, readPassphraseFile } from './passphrase.js';
 import { withTerminal } from './terminal.js';
@@ -22,12 +23,23 @@ export interface OpenOptions {
   json?: boolean;
 }
 
+/** Far more than any link (origin, path prefix, id and key): stdin past this is no link, and is not read on. */
+const MAX_LINK_BYTES = 16_384;
+
 async function readLink(arg: string | undefined): Promise<string> {
   if (arg !== undefined && arg !== '-') return arg;
   if (!process.stdin.isTTY || arg === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8').trim();
+    try {
+      return new TextDecoder().decode(await readCapped(process.stdin, MAX_LINK_BYTES)).trim();
+    } catch (error) {
+      if (error instanceof InputTooLargeError)
+        throw new CliError(
+          EXIT.usage,
+          'invalid_link',
+          `This is not a usable psst link: standard input holds more than ${MAX_LINK_BYTES} bytes.`,
+        );
+      throw error;
+    }
   }
   return withTerminal('pass the LINK as an argument', (terminal) => terminal.readHidden('Link (hidden, paste it and press Enter): '));
 }
@@ -81,7 +93,7 @@ export async function runOpen(linkArg: string | undefined, options: OpenOptions)
     if (look.kdf === null) {
       view = await revealOnce(link, look, client, '', onPhase);
     } else if (filePassphrase !== undefined) {
-      view = await revealOnce(link, look, client, filePassphrase ?? '', onPhase);
+      view = await revealOnce(link, look, client, filePassphrase, onPhase);
     } else {
       view = await askPassphraseUntil<View>(async (passphrase) => {
         const outcome = await revealSecret(link, look, client, passphrase, onPhase);

@@ -234,6 +234,11 @@ describe('create: what the relay allows and answers', () => {
     const noRelay = await runPsst([], { home: { ...home, env: { ...home.env, PSST_RELAY: '' } }, input: 'x' });
     expect(noRelay.code).toBe(1);
     expect(noRelay.stderr).toContain('No relay chosen');
+    // open reads a link from stdin, not a whole file: past 16 KiB it stops reading.
+    const notLink = await runPsst(['open', '--yes', '--json'], { home, input: Buffer.alloc(4 * 1_048_576, 'A') });
+    expect(notLink.code).toBe(1);
+    expect(jsonError(notLink.stderr)).toMatchObject({ error: 'invalid_link', exitCode: 1 });
+    expect(jsonError(notLink.stderr).message).toContain('standard input holds more than 16384 bytes');
     const plain = await runPsst(['--relay', 'http://psst.example.org'], { home, input: 'x' });
     expect(plain.code).toBe(1);
     expect(plain.stderr).toContain('Use https:// for this relay');
