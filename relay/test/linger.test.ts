@@ -144,7 +144,7 @@ function isPayloadTooLarge(body: string): boolean {
 }
 
 /** `count` uploads, `parallel` at a time. */
-export async function uploadMany(port: number, head: string, body: Buffer, count: number, parallel: number): Promise<UploadOutcome[]> {
+async function uploadMany(port: number, head: string, body: Buffer, count: number, parallel: number): Promise<UploadOutcome[]> {
   const outcomes: UploadOutcome[] = [];
   let next = 0;
   await Promise.all(
