@@ -31,6 +31,8 @@ export function writePrivateJson(path: string, value: unknown): void {
     chmodSync(temporary, 0o600);
     renameSync(temporary, path);
   } catch (error) {
+    // No half-written copy of a manage token is left behind beside the file.
+    rmSync(temporary, { force: true });
     throw new CliError(EXIT.local, 'file_unwritable', `Cannot write ${path}: ${(error as Error).message}`);
   }
 }
