@@ -3,6 +3,7 @@
 // @psst/client/history keeps (id, relay, manage token, times, views, label),
 // never a key, a link, a passphrase or the text.
 import { addEntry, type HistoryEntry, replaceEntry } from '@psst/client/history';
+import { isHistoryEntry } from '@psst/client/history-guard';
 import { isSecretId } from '@psst/protocol/link';
 import { CliError, EXIT } from './exit-codes.js';
 import { historyPath } from './paths.js';
@@ -13,25 +14,12 @@ interface HistoryFile {
   entries: HistoryEntry[];
 }
 
-const STRING_FIELDS = ['relayOrigin', 'id', 'manageToken', 'createdAt', 'expiresAt', 'state', 'nextCheckAt'] as const;
-
-function isEntry(value: unknown): value is HistoryEntry {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return (
-    STRING_FIELDS.every((field) => typeof record[field] === 'string') &&
-    typeof record.views === 'number' &&
-    typeof record.viewsLeft === 'number' &&
-    (record.label === undefined || typeof record.label === 'string')
-  );
-}
-
 export function loadHistory(path = historyPath()): HistoryEntry[] {
   const data = readJsonFile(path);
   if (data === undefined) return [];
   const entries = (data as Partial<HistoryFile>)?.entries;
   if (!Array.isArray(entries)) throw new CliError(EXIT.local, 'file_damaged', `${path} is not a psst history file: fix or remove it`);
-  return entries.filter(isEntry);
+  return entries.filter(isHistoryEntry);
 }
 
 export function saveHistory(entries: HistoryEntry[], path = historyPath()): void {
