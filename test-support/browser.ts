@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.PSST_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -46,4 +46,20 @@ export async function launchChromium(options: { extensionDir?: string; colorSche
       if (!keepProfile) rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Screenshots of a page's current state at 1280 and 360 px, light and dark, as `{dir}/{name}-{width}-{scheme}.png`; the page is left at 1280 px, light. */
+export async function screenshotStates(page: Page, dir: string, name: string): Promise<void> {
+  for (const [label, viewport] of [
+    ['1280', { width: 1280, height: 900 }],
+    ['360', { width: 360, height: 780 }],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(dir, `${name}-${label}-${scheme}.png`), fullPage: true });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 900 });
 }

@@ -1,7 +1,7 @@
 // Entry point: mounts the shared reveal UI with this page's own address and
 // the real browser environment.
 import { App } from '@psst/reveal-ui/app';
-import { withoutFragment } from '@psst/reveal-ui/secret-link';
+import { tabStorage, withoutFragment } from '@psst/reveal-ui/secret-link';
 import { render } from 'preact';
 import '@psst/reveal-ui/style.css';
 
@@ -17,13 +17,7 @@ if (root) {
         href: location.href,
         fetch: (input, init) => fetch(input, init),
         forgetKey: () => history.replaceState(history.state, '', withoutFragment(location.href)),
-        storage: (() => {
-          try {
-            return sessionStorage;
-          } catch {
-            return undefined;
-          }
-        })(),
+        storage: tabStorage(),
         clipboard: navigator.clipboard,
       }}
     />,

@@ -15,7 +15,7 @@ import { DEFAULT_MAX_ENVELOPE_BYTES, maxBodyBytes } from '@psst/protocol/limits'
 import { strings } from '@psst/reveal-ui/strings';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
+import { type LaunchedBrowser, launchChromium, screenshotStates } from '../../test-support/browser.js';
 import { type RunningRelay, startRelay } from '../../test-support/relay.js';
 
 const dist = join(import.meta.dirname, '../dist');
@@ -83,20 +83,7 @@ async function openComposer(origin = relay.origin, path = '/', viewport = { widt
 }
 
 /** Light and dark, desktop and phone, of whatever state the page is in now. */
-async function screenshots(page: Page, name: string) {
-  for (const [label, viewport] of [
-    ['1280', { width: 1280, height: 900 }],
-    ['360', { width: 360, height: 780 }],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: join(artifacts, `${name}-${label}-${scheme}.png`), fullPage: true });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const screenshots = (page: Page, name: string) => screenshotStates(page, artifacts, name);
 
 /** Clicks Create link and measures, in the page, the time until the link is on screen; returns the link. */
 async function createAndTime(page: Page, timing?: string): Promise<string> {

@@ -48,3 +48,12 @@ export function recallRevealed(storage: Storage | undefined, id: string): Date |
     return null;
   }
 }
+
+/** This tab's sessionStorage, or undefined where the browser refuses it (it can be disabled). */
+export function tabStorage(): Storage | undefined {
+  try {
+    return sessionStorage;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,6 +1,8 @@
 // The extension's reveal page: the same UI as the static reveal page
 // (@psst/reveal-ui), run from the extension's own code. The link arrives as
 // `reveal.html?link={relay}/s/{id}#{k}` (redirect rule, context menu, popup).
+
+import { tabStorage } from '@psst/reveal-ui/secret-link';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import '@psst/reveal-ui/style.css';
@@ -18,13 +20,7 @@ render(
       fetch: (input, init) => fetch(input, init),
       // The link stays in the query (without its key), so a reload can say "already revealed here".
       forgetKey: () => history.replaceState(history.state, '', location.pathname + location.search),
-      storage: (() => {
-        try {
-          return sessionStorage;
-        } catch {
-          return undefined;
-        }
-      })(),
+      storage: tabStorage(),
       clipboard: navigator.clipboard,
     }}
   />,
