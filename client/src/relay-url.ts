@@ -17,7 +17,7 @@ export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost') || host === '[::1]') return true;
   const v4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return v4 !== null && v4.slice(1).every((octet) => Number(octet) <= 255);
+  return v4?.slice(1).every((octet) => Number(octet) <= 255) ?? false;
 }
 
 /**
