@@ -50,3 +50,14 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+/**
+ * A file named on the command line could not be opened. A missing one is not named back (`missing`
+ * says what the argument is for instead): what was typed may be the secret or the passphrase itself
+ * (`psst hunter2`), which must not reach a terminal's scrollback or a CI log.
+ */
+export function unreadableFile(error: unknown, described: string, missing: string): CliError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new CliError(EXIT.local, 'file_unreadable', missing);
+  return new CliError(EXIT.local, 'file_unreadable', `Cannot read ${described}: ${code ?? (error as Error).message}`);
+}

@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { SecretInput } from '@psst/client/create-link';
 import { sanitiseFileName } from '@psst/client/file-name';
-import { CliError, EXIT } from './exit-codes.js';
+import { CliError, EXIT, unreadableFile } from './exit-codes.js';
 import { withTerminal } from './terminal.js';
 
 /** Read more than this and the input is too large (the caller passes the relay's envelope limit). */
@@ -33,15 +33,11 @@ export async function readFileCapped(path: string, cap: ByteCap): Promise<Uint8A
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // Not repeated: what was typed may be the secret itself (`psst hunter2`), which must not reach a log.
-    if (code === 'ENOENT')
-      throw new CliError(
-        EXIT.local,
-        'file_unreadable',
-        'There is no such file. psst FILE shares a file; text is never taken from the command line: pipe it in (… | psst), or run psst alone and type it hidden.',
-      );
-    throw new CliError(EXIT.local, 'file_unreadable', `Cannot read ${path}: ${code ?? (error as Error).message}`);
+    throw unreadableFile(
+      error,
+      path,
+      'There is no such file. psst FILE shares a file; text is never taken from the command line: pipe it in (… | psst), or run psst alone and type it hidden.',
+    );
   }
   try {
     const stat = await handle.stat();

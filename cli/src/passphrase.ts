@@ -1,7 +1,7 @@
 // Passphrases: from --passphrase-file, or asked on the terminal without echo
 // (twice when creating). Never from the command line or the environment.
 import { readFileSync } from 'node:fs';
-import { CliError, EXIT } from './exit-codes.js';
+import { CliError, EXIT, unreadableFile } from './exit-codes.js';
 import { withTerminal } from './terminal.js';
 
 /** The file's content without one trailing newline (what `echo pass > file` adds). */
@@ -10,15 +10,11 @@ export function readPassphraseFile(path: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // Not repeated: what was typed may be the passphrase itself (`--passphrase-file hunter2`).
-    if (code === 'ENOENT')
-      throw new CliError(
-        EXIT.local,
-        'file_unreadable',
-        'There is no such passphrase file: --passphrase-file takes the name of a file that holds the passphrase (or use --passphrase to be asked without echo).',
-      );
-    throw new CliError(EXIT.local, 'file_unreadable', `Cannot read the passphrase file ${path}: ${code ?? 'error'}`);
+    throw unreadableFile(
+      error,
+      `the passphrase file ${path}`,
+      'There is no such passphrase file: --passphrase-file takes the name of a file that holds the passphrase (or use --passphrase to be asked without echo).',
+    );
   }
   const passphrase = text.replace(/\r?\n$/, '');
   if (passphrase === '') throw new CliError(EXIT.usage, 'empty_passphrase', `The passphrase file ${path} is empty.`);
