@@ -3,7 +3,7 @@
 // shebang, runnable on Node 20+ by `npx`, `pnpm dlx` or as a copied file.
 // Workspace packages are read from their TypeScript sources (the "source"
 // export condition), so the build needs no other package built first.
-import { chmodSync, statSync } from 'node:fs';
+import { chmodSync, renameSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 
@@ -17,8 +17,11 @@ const bundle = await rolldown({
   transform: { target: 'node20' },
   logLevel: 'warn',
 });
+// Written beside dist/psst.mjs and renamed over it: a psst run (a test) that starts during a build
+// never loads half a file.
+const staging = `${root}dist/.build-${process.pid}`;
 const { output } = await bundle.write({
-  dir: `${root}dist`,
+  dir: staging,
   entryFileNames: 'psst.mjs',
   format: 'esm',
   banner: '#!/usr/bin/env node',
@@ -31,5 +34,7 @@ if (chunks.length !== 1 || chunks[0].fileName !== 'psst.mjs') {
   throw new Error(`expected one bundle file psst.mjs, got ${chunks.map((c) => c.fileName).join(', ')}`);
 }
 const path = `${root}dist/psst.mjs`;
-chmodSync(path, 0o755);
+chmodSync(`${staging}/psst.mjs`, 0o755);
+renameSync(`${staging}/psst.mjs`, path);
+rmSync(staging, { recursive: true, force: true });
 console.log(`cli/dist/psst.mjs: ${statSync(path).size} bytes`);
