@@ -2,34 +2,18 @@
 // in this browser's localStorage, as the extension keeps its own (id, manage
 // token, times, label; never the key, the link, the passphrase or the text).
 import { addEntry, applyReceipt, type HistoryEntry, replaceEntry } from '@psst/client/history';
+import { isHistoryEntry } from '@psst/client/history-guard';
 import { deleteSecret, type FetchLike, fetchReceipt } from '@psst/client/relay-client';
 
 export const HISTORY_KEY = 'psst:history';
 /** At most this many receipts per refresh, so one refresh stays short. */
 const MAX_CHECKS = 20;
 
-const STATES = new Set(['waiting', 'viewed', 'expired', 'deleted', 'burned', 'missing']);
-
-function isEntry(value: unknown): value is HistoryEntry {
-  if (typeof value !== 'object' || value === null) return false;
-  const e = value as Record<string, unknown>;
-  const strings = ['relayOrigin', 'id', 'manageToken', 'createdAt', 'expiresAt', 'nextCheckAt'];
-  return (
-    strings.every((k) => typeof e[k] === 'string') &&
-    typeof e.views === 'number' &&
-    typeof e.viewsLeft === 'number' &&
-    typeof e.checkIntervalSeconds === 'number' &&
-    STATES.has(e.state as string) &&
-    (e.readAt === null || typeof e.readAt === 'string') &&
-    (e.label === undefined || typeof e.label === 'string')
-  );
-}
-
 /** The stored entries; anything unreadable (storage off, edited by hand) is skipped, never thrown. */
 export function loadHistory(storage: Storage | undefined): HistoryEntry[] {
   try {
     const parsed: unknown = JSON.parse(storage?.getItem(HISTORY_KEY) ?? '[]');
-    return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
+    return Array.isArray(parsed) ? parsed.filter(isHistoryEntry) : [];
   } catch {
     return [];
   }
