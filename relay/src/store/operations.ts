@@ -2,10 +2,20 @@
 // opened by the group committer. Each one keeps the in-memory quota counters
 // in step with the rows it changes; the committer restores the counters when
 // an operation or its batch is rolled back.
+import { timingSafeEqual } from 'node:crypto';
 import { MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import type { Database, Statement } from 'better-sqlite3';
 import { isExpired, isPurgeable, META_COLUMNS, type SecretRow, toGone } from './rows.js';
-import type { CreateResult, DeleteResult, NewSecret, RevealResult, StoreStats, SweepResult, WrongPassphraseResult } from './types.js';
+import type {
+  CreateResult,
+  DeleteResult,
+  NewSecret,
+  QuickRevealResult,
+  RevealResult,
+  StoreStats,
+  SweepResult,
+  WrongPassphraseResult,
+} from './types.js';
 
 /** Active secrets and their envelope bytes: mirrored in memory so quota checks and stats are O(1). */
 export type Counters = StoreStats;
@@ -19,6 +29,7 @@ export interface OperationLimits {
 export interface Operations {
   create(secret: NewSecret): CreateResult;
   reveal(id: string, now: number): RevealResult;
+  revealIfAuthorized(id: string, accessVerifier: Uint8Array, now: number): QuickRevealResult;
   recordWrongPassphrase(id: string, now: number): WrongPassphraseResult;
   delete(id: string, now: number): DeleteResult;
   /** Expires due secrets and purges old tombstones; the WAL checkpoint happens after the commit. */
@@ -126,6 +137,16 @@ export function prepareOperations(db: Database, counters: Counters, limits: Oper
       const envelope = selectEnvelope.get(id)!;
       countView.run({ id, now });
       return { kind: 'revealed', envelope, viewsLeft: row.views_left - 1 };
+    },
+
+    revealIfAuthorized(id, accessVerifier, now) {
+      const row = findActive(id, now);
+      if ('kind' in row || row.passphrase_verifier !== null) return { kind: 'no_match' };
+      const stored = Buffer.from(row.access_verifier);
+      if (stored.length !== accessVerifier.byteLength || !timingSafeEqual(stored, accessVerifier)) return { kind: 'no_match' };
+      const result = this.reveal(id, now);
+      if (result.kind !== 'revealed') return { kind: 'no_match' };
+      return { ...result, createdAt: row.created_at };
     },
 
     recordWrongPassphrase(id, now) {

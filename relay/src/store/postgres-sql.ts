@@ -44,16 +44,14 @@ export const CREATE = {
   SELECT (SELECT count(*) FROM ins)::integer AS created, n AS active, bytes FROM totals`,
 };
 
-/**
- * $1 id, $2 now. The row is locked first and its envelope taken from the lock (RETURNING would show the
- * new row, whose envelope the last view has just set to NULL); a reveal that waited on the lock sees the
- * count the other one left, so no race hands out more than `views`.
- */
-export const REVEAL = {
-  name: 'psst_reveal',
-  text: `WITH cur AS (
-    SELECT id, envelope FROM secrets
+/** The reveal statement; `authorized` adds the access verifier ($3) and no-passphrase conditions. */
+function revealStatement(name: string, authorized: boolean) {
+  return {
+    name,
+    text: `WITH cur AS (
+    SELECT id, envelope, created_at FROM secrets
      WHERE id = $1 AND state = 'active' AND expires_at > $2::bigint AND views_left > 0
+       ${authorized ? 'AND access_verifier = $3::bytea AND passphrase_verifier IS NULL' : ''}
      FOR UPDATE
   ), upd AS (
     UPDATE secrets s
@@ -63,10 +61,21 @@ export const REVEAL = {
            ended_at = CASE WHEN s.views_left = 1 THEN $2::bigint END,
            envelope = CASE WHEN s.views_left = 1 THEN NULL ELSE s.envelope END
       FROM cur WHERE s.id = cur.id
-    RETURNING s.views_left, s.envelope_bytes, cur.envelope
+    RETURNING s.views_left, s.envelope_bytes, cur.envelope, cur.created_at
   ), ${FREE('views_left = 0')}
-  SELECT views_left, envelope FROM upd`,
-};
+  SELECT views_left, envelope, created_at FROM upd`,
+  };
+}
+
+/**
+ * $1 id, $2 now. The row is locked first and its envelope taken from the lock (RETURNING would show the
+ * new row, whose envelope the last view has just set to NULL); a reveal that waited on the lock sees the
+ * count the other one left, so no race hands out more than `views`.
+ */
+export const REVEAL = revealStatement('psst_reveal', false);
+
+/** $1 id, $2 now, $3 SHA-256 of the access token: the same, only for a secret without passphrase whose verifier matches. */
+export const REVEAL_IF_AUTHORIZED = revealStatement('psst_reveal_if_authorized', true);
 
 /** $1 id, $2 now, $3 MAX_PASSPHRASE_ATTEMPTS: counted, and burned (envelope erased) on the last allowed one. */
 export const WRONG_PASSPHRASE = {

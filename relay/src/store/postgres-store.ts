@@ -270,6 +270,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       return missed('reveal', id, now);
     },
 
+    async revealIfAuthorized(id, accessVerifier, now) {
+      writable();
+      const verifier = Buffer.from(accessVerifier.buffer, accessVerifier.byteOffset, accessVerifier.byteLength);
+      const { rows } = await run<{ views_left: number; envelope: Buffer; created_at: number }>('reveal', SQL.REVEAL_IF_AUTHORIZED, [
+        id,
+        now,
+        verifier,
+      ]);
+      const row = rows[0];
+      if (!row) return { kind: 'no_match' };
+      return { kind: 'revealed', envelope: row.envelope, viewsLeft: row.views_left, createdAt: row.created_at };
+    },
+
     async recordWrongPassphrase(id, now) {
       writable();
       const { rows } = await run<{ failed_attempts: number; state: string }>('wrong_passphrase', SQL.WRONG_PASSPHRASE, [

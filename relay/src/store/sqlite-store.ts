@@ -135,6 +135,8 @@ export function openStore(options: StoreOptions): Store {
     },
 
     reveal: (id, now) => write({ name: 'reveal', apply: () => ops.reveal(id, now) }),
+    revealIfAuthorized: (id, accessVerifier, now) =>
+      write({ name: 'reveal', apply: () => ops.revealIfAuthorized(id, accessVerifier, now) }),
     recordWrongPassphrase: (id, now) => write({ name: 'wrong_passphrase', apply: () => ops.recordWrongPassphrase(id, now) }),
     delete: (id, now) => write({ name: 'delete', apply: () => ops.delete(id, now) }),
 

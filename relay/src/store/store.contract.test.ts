@@ -91,6 +91,30 @@ describe.each(STORE_KINDS)('the store contract (%s)', (kind) => {
       expect(await envelopeOf(secret.id)).toBeNull();
     });
 
+    it('reveals in one step only with the right access verifier and without a passphrase, changing nothing otherwise', async () => {
+      const store = await db.current.open();
+      const plain = newSecret({ views: 2, createdAt: T0 - 5 });
+      const guarded = newSecret({ passphraseVerifier: randomBytes(32) });
+      const expiring = newSecret({ expiresAt: T0 + HOUR });
+      for (const s of [plain, guarded, expiring]) await store.create(s);
+      const noMatch = { kind: 'no_match' };
+      expect(await store.revealIfAuthorized(plain.id, randomBytes(32), T0 + 1)).toEqual(noMatch);
+      expect(await store.revealIfAuthorized(guarded.id, guarded.accessVerifier, T0 + 1)).toEqual(noMatch);
+      expect(await store.revealIfAuthorized(expiring.id, expiring.accessVerifier, T0 + HOUR)).toEqual(noMatch);
+      expect(await store.revealIfAuthorized('AAAAAAAAAAAAAAAAAAAAAA', plain.accessVerifier, T0 + 1)).toEqual(noMatch);
+      for (const s of [plain, guarded, expiring]) expect(await store.get(s.id, T0 + 1)).toMatchObject({ viewsLeft: s.views, readAt: null });
+
+      const first = await store.revealIfAuthorized(plain.id, plain.accessVerifier, T0 + 10);
+      expect(first).toMatchObject({ kind: 'revealed', viewsLeft: 1, createdAt: T0 - 5 });
+      expect(first.kind === 'revealed' && Buffer.from(first.envelope).equals(Buffer.from(plain.envelope))).toBe(true);
+      const last = await store.revealIfAuthorized(plain.id, plain.accessVerifier, T0 + 20);
+      expect(last.kind === 'revealed' && Buffer.from(last.envelope).equals(Buffer.from(plain.envelope))).toBe(true);
+      expect(await store.revealIfAuthorized(plain.id, plain.accessVerifier, T0 + 30)).toEqual(noMatch);
+      expect(await store.get(plain.id, T0 + 30)).toMatchObject({ state: 'read', viewsLeft: 0, readAt: T0 + 20 });
+      expect(await envelopeOf(plain.id)).toBeNull();
+      expect(await store.stats()).toEqual({ activeSecrets: 2, storedBytes: 2_200 });
+    });
+
     it('counts wrong passphrases and burns the secret on the fifth', async () => {
       const store = await db.current.open();
       const secret = newSecret({ passphraseVerifier: new Uint8Array(32) });
@@ -197,12 +221,17 @@ describe.each(STORE_KINDS)('the store contract (%s)', (kind) => {
         const store = await db.current.open();
         const secret = newSecret({ views });
         await store.create(secret);
-        const results = await Promise.all(Array.from({ length: 50 }, () => store.reveal(secret.id, T0 + 1)));
+        // Half through the one-step reveal, half through the usual one: together never more than `views`.
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            i % 2 ? store.reveal(secret.id, T0 + 1) : store.revealIfAuthorized(secret.id, secret.accessVerifier, T0 + 1),
+          ),
+        );
         const revealed = results.filter((r) => r.kind === 'revealed');
         expect(revealed).toHaveLength(views);
         expect(revealed.map((r) => r.viewsLeft).sort()).toEqual(Array.from({ length: views }, (_, i) => i));
         for (const r of revealed) expect(Buffer.from(r.envelope).equals(Buffer.from(secret.envelope))).toBe(true);
-        expect(results.filter((r) => r.kind === 'gone')).toHaveLength(50 - views);
+        expect(results.filter((r) => r.kind === 'gone' || r.kind === 'no_match')).toHaveLength(50 - views);
         expect(await store.get(secret.id, T0 + 1)).toMatchObject({ state: 'read', viewsLeft: 0 });
       });
     }

@@ -56,6 +56,9 @@ export type NotFound = { kind: 'not_found' };
 /** Reveal: the view is counted and, when it was the last, the envelope erased, in one transaction. */
 export type RevealResult = { kind: 'revealed'; envelope: Uint8Array; viewsLeft: number } | Gone | NotFound;
 
+/** The one-step reveal: `no_match` when it does not apply (nothing was changed; the caller takes the usual path). */
+export type QuickRevealResult = { kind: 'revealed'; envelope: Uint8Array; viewsLeft: number; createdAt: number } | { kind: 'no_match' };
+
 /** A wrong passphrase token: counted; the MAX_PASSPHRASE_ATTEMPTS-th one burns the secret. */
 export type WrongPassphraseResult = { kind: 'counted'; attemptsLeft: number } | { kind: 'burned'; at: number } | Gone | NotFound;
 
@@ -91,6 +94,13 @@ export interface Store {
   get(id: string, now: number): Promise<SecretRecord | undefined>;
   create(secret: NewSecret): Promise<CreateResult>;
   reveal(id: string, now: number): Promise<RevealResult>;
+  /**
+   * The common reveal in one step (one database round trip instead of a read and then a write): counts the
+   * view exactly as `reveal` does, but only when the secret is active, unexpired, has views left, has no
+   * passphrase and its access verifier equals `accessVerifier`; otherwise it changes nothing and answers
+   * `no_match`, and the caller reads the record to give the right answer.
+   */
+  revealIfAuthorized(id: string, accessVerifier: Uint8Array, now: number): Promise<QuickRevealResult>;
   recordWrongPassphrase(id: string, now: number): Promise<WrongPassphraseResult>;
   delete(id: string, now: number): Promise<DeleteResult>;
   /**
