@@ -28,6 +28,20 @@ describe('describeRelayFailure', () => {
     expect(describeRelayFailure(new RelayError('api', 'x', 502))?.title).toBe('The relay had a problem');
   });
 
+  it('says a relay whose database does not answer is worth retrying, not a generic failure', () => {
+    expect(describeRelayFailure(api(503, 'storage_unavailable'))).toEqual({
+      title: 'The relay cannot reach its storage',
+      message: 'Its database is not answering right now. No link was made; try again in a moment.',
+    });
+  });
+
+  it("says a relay asking for proof of work is a refusal psst cannot meet yet, not the relay's raw message", () => {
+    const words = describeRelayFailure(api(403, 'proof_of_work_required', 'solve a challenge first'));
+    expect(words?.title).toBe('The relay asks for proof of work');
+    expect(words?.message).toContain('psst cannot solve it yet');
+    expect(words?.message).not.toContain('solve a challenge first');
+  });
+
   it('says offline when the browser knows it, unreachable otherwise, and points to the settings only when the host has some', () => {
     const unreachable = new RelayError('unreachable', 'x');
     expect(describeRelayFailure(unreachable, { online: false })?.title).toBe('You are offline');

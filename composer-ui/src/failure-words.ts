@@ -81,6 +81,17 @@ const API_WORDS: Partial<Record<ErrorCode, (e: RelayError, host: FailureHost) =>
     ...(host.settings ? { openOptions: true } : {}),
   }),
   internal: () => RELAY_FAILING,
+  // 503 from a relay whose database does not answer: the relay itself is up and reconnects on its own.
+  storage_unavailable: () => ({
+    title: 'The relay cannot reach its storage',
+    message: 'Its database is not answering right now. No link was made; try again in a moment.',
+  }),
+  // 403: PROTOCOL.md "Proof of work". Solving the relay's challenge is not built into psst yet.
+  proof_of_work_required: () => ({
+    title: 'The relay asks for proof of work',
+    message:
+      "This relay wants a puzzle solved before it accepts a secret, and psst cannot solve it yet. No link was made; ask the relay's operator, or use another relay.",
+  }),
 };
 
 /** Words for a failure of the relay or of a create, or null when `error` is neither (the host's own, or a bug). */
