@@ -1,5 +1,6 @@
 // The popup's "Open a link" field: paste any psst link, open it in the
 // extension's own reveal page (the relay's page never runs).
+import { SECRET_FIELD } from '@psst/composer-ui/composer';
 import { useState } from 'preact/hooks';
 import type { OpenLinkResult } from '../lib/open-link';
 
@@ -11,8 +12,13 @@ export function OpenLink({ onOpen }: { onOpen(link: string): Promise<OpenLinkRes
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
-    const result = await onOpen(link);
-    setBusy(false);
+    let result: OpenLinkResult;
+    try {
+      result = await onOpen(link);
+    } finally {
+      // Even when opening throws, the field and its button stay usable.
+      setBusy(false);
+    }
     if (result.ok) {
       setLink('');
       setProblem(null);
@@ -27,9 +33,8 @@ export function OpenLink({ onOpen }: { onOpen(link: string): Promise<OpenLinkRes
           id="open-link"
           type="text"
           inputMode="url"
-          autocomplete="off"
-          spellcheck={false}
-          translate={false}
+          {...SECRET_FIELD}
+          aria-label="The psst link to open"
           placeholder="https://…/s/…#…"
           aria-describedby="open-link-hint"
           aria-invalid={problem !== null}

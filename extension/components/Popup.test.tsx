@@ -129,8 +129,12 @@ describe('Popup', () => {
   // translate and spellcheck are DOM properties happy-dom lacks: the Chromium tests check them.
   it('keeps translation and autocorrection away from the secret fields', async () => {
     const { services } = fakeServices();
-    render(<Popup services={services} />);
-    for (const field of [await screen.findByLabelText('Secret'), screen.getByLabelText('Passphrase (optional)')]) {
+    render(<Popup services={services} openLink={async () => ({ ok: true })} />);
+    for (const field of [
+      await screen.findByLabelText('Secret'),
+      screen.getByLabelText('Passphrase (optional)'),
+      screen.getByLabelText('The psst link to open'),
+    ]) {
       expect(field.classList.contains('notranslate')).toBe(true);
       expect(field.getAttribute('autocomplete')).toBe('off');
       expect(field.getAttribute('autocapitalize')).toBe('off');

@@ -78,7 +78,7 @@ async function download(link: string): Promise<{ name: string; bytes: Uint8Array
 describe('the popup shares files', () => {
   it('keeps translation, spellcheck and autocorrection away from its secret fields', async () => {
     const popup = await openPopup();
-    for (const selector of ['#secret', '#passphrase']) {
+    for (const selector of ['#secret', '#passphrase', '#open-link']) {
       const attrs = await popup
         .locator(selector)
         .evaluate((el) => [
