@@ -117,6 +117,12 @@ describe('several relays on one database', () => {
     });
     expect(await store.sweep(T0 + HOUR)).toEqual({ expired: 1, purged: 0 });
   });
+
+  it('sweeps with a pool of one connection (the sweep needs no second one)', async () => {
+    const store = await open(cluster.createDatabase(), { poolMax: 1, queryTimeoutMs: 1_000 });
+    await store.create(newSecret({ expiresAt: T0 + HOUR }));
+    expect(await store.sweep(T0 + HOUR)).toEqual({ expired: 1, purged: 0 });
+  });
 });
 
 describe('an outage', () => {

@@ -107,8 +107,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // An idle connection that the server closes (restart, failover) is reported here; the pool drops it.
   pool.on('error', (error) => setAvailable(false, reasonOf(error)));
 
-  async function checkDurability(): Promise<void> {
-    const { rows } = await pool.query<{ value: string }>(SQL.SYNCHRONOUS_COMMIT);
+  /** On `client` when the caller holds one: a second connection from a pool of one would never come. */
+  async function checkDurability(client?: pg.PoolClient): Promise<void> {
+    const { rows } = await (client ?? pool).query<{ value: string }>(SQL.SYNCHRONOUS_COMMIT);
     const on = rows[0]?.value !== 'off';
     if (!on && !options.allowAsyncCommit) {
       if (durable) options.onAvailability?.(false, 'synchronous_commit_off');
@@ -315,7 +316,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       }
       let broken: Error | undefined;
       try {
-        await checkDurability();
+        await checkDurability(client);
         const lock = await run<{ ok: boolean }>(
           'sweep',
           { name: 'psst_sweep_lock', text: 'SELECT pg_try_advisory_lock($1, $2) AS ok' },
