@@ -170,16 +170,20 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     if (closed || !durable) throw new StorageUnavailableError(closed ? 'the store is closed' : 'synchronous_commit is off');
   }
 
-  /** Near a quota: the exact check under LOCK_QUOTA, one create at a time across every relay. */
-  async function createLocked(values: unknown[]): Promise<number> {
-    let client: pg.PoolClient;
+  /** A connection of its own, for a transaction or a session lock; none to be had is StorageUnavailableError. */
+  async function connect(operation: string): Promise<pg.PoolClient> {
     try {
-      client = await pool.connect();
+      return await pool.connect();
     } catch (error) {
-      options.observer?.dbError('create');
+      options.observer?.dbError(operation);
       setAvailable(false, reasonOf(error));
       throw new StorageUnavailableError('the database does not answer', { cause: error });
     }
+  }
+
+  /** Near a quota: the exact check under LOCK_QUOTA, one create at a time across every relay. */
+  async function createLocked(values: unknown[]): Promise<number> {
+    const client = await connect('create');
     let failed: Error | undefined;
     try {
       await run('create', { name: 'psst_begin', text: 'BEGIN' }, [], client);
@@ -306,14 +310,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
     async sweep(now) {
       if (closed) throw new StorageUnavailableError('the store is closed');
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        options.observer?.dbError('sweep');
-        setAvailable(false, reasonOf(error));
-        throw new StorageUnavailableError('the database does not answer', { cause: error });
-      }
+      const client = await connect('sweep');
       let broken: Error | undefined;
       try {
         await checkDurability(client);
