@@ -31,7 +31,7 @@ describe('describeRelayFailure', () => {
   it('says a relay whose database does not answer is worth retrying, not a generic failure', () => {
     expect(describeRelayFailure(api(503, 'storage_unavailable'))).toEqual({
       title: 'The relay cannot reach its storage',
-      message: 'Its database is not answering right now. No link was made; try again in a moment.',
+      message: 'Its database is not answering right now, so the relay could not do what you asked. Try again in a moment.',
     });
   });
 

@@ -81,10 +81,10 @@ const API_WORDS: Partial<Record<ErrorCode, (e: RelayError, host: FailureHost) =>
     ...(host.settings ? { openOptions: true } : {}),
   }),
   internal: () => RELAY_FAILING,
-  // 503 from a relay whose database does not answer: the relay itself is up and reconnects on its own.
+  // 503 from a relay whose database does not answer (a create, a receipt or a revoke): the relay itself is up and reconnects on its own.
   storage_unavailable: () => ({
     title: 'The relay cannot reach its storage',
-    message: 'Its database is not answering right now. No link was made; try again in a moment.',
+    message: 'Its database is not answering right now, so the relay could not do what you asked. Try again in a moment.',
   }),
   // 403: PROTOCOL.md "Proof of work". Solving the relay's challenge is not built into psst yet.
   proof_of_work_required: () => ({
