@@ -5,11 +5,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import type { Database, Statement } from 'better-sqlite3';
-import { isExpired, isPurgeable, META_COLUMNS, type SecretRow, toGone } from './rows.js';
+import { META_COLUMNS, type SecretRow, unchangeable } from './rows.js';
 import type {
   CreateResult,
   DeleteResult,
+  Gone,
   NewSecret,
+  NotFound,
   QuickRevealResult,
   RevealResult,
   StoreStats,
@@ -90,12 +92,9 @@ export function prepareOperations(db: Database, counters: Counters, limits: Oper
    * past expiresAt answers as expired but is left for the sweeper to erase, so
    * that the sweep's count of expirations stays complete (it feeds metrics).
    */
-  function findActive(id: string, now: number): SecretRow | { kind: 'not_found' } | ReturnType<typeof toGone> {
+  function findActive(id: string, now: number): SecretRow | NotFound | Gone {
     const row = selectMeta.get(id);
-    if (row === undefined || isPurgeable(row, now, limits.tombstoneRetentionMs)) return { kind: 'not_found' };
-    if (row.state === 'active' && isExpired(row, now)) return { kind: 'gone', reason: 'expired', at: row.expires_at };
-    if (row.state !== 'active') return toGone(row);
-    return row;
+    return unchangeable(row, now, limits.tombstoneRetentionMs) ?? row!;
   }
 
   return {

@@ -6,11 +6,11 @@
 // answer, operations throw StorageUnavailableError and the pool reconnects by
 // itself once it is back.
 import { performance } from 'node:perf_hooks';
-import { MAX_PASSPHRASE_ATTEMPTS, minEnvelopeBytes } from '@psst/protocol/limits';
+import { MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import pg from 'pg';
 import { LOCK_NAMESPACE, LOCK_QUOTA, LOCK_SWEEP, migratePostgres } from './postgres-schema.js';
 import * as SQL from './postgres-sql.js';
-import { isExpired, isPurgeable, type SecretRow, toGone, toRecord } from './rows.js';
+import { hasRoom, isPurgeable, type SecretRow, toRecord, unchangeable } from './rows.js';
 import {
   type CreateResult,
   type NewSecret,
@@ -208,11 +208,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   /** The answer for a write that matched no active row: unknown, gone, or expired but not yet swept. */
   async function missed(operation: string, id: string, now: number) {
     const { rows } = await run<Pick<SecretRow, 'state' | 'expires_at' | 'ended_at'>>(operation, SQL.STATUS, [id]);
-    const row = rows[0];
-    if (row === undefined || isPurgeable(row, now, options.tombstoneRetentionMs)) return { kind: 'not_found' as const };
-    if (row.state === 'active' && isExpired(row, now)) return { kind: 'gone' as const, reason: 'expired' as const, at: row.expires_at };
-    if (row.state === 'active') throw new Error('a write found an active secret it could not change');
-    return toGone(row);
+    const answer = unchangeable(rows[0], now, options.tombstoneRetentionMs);
+    if (answer === null) throw new Error('a write found an active secret it could not change');
+    return answer;
   }
 
   async function readStats(operation: string): Promise<StoreStats> {
@@ -345,8 +343,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       } catch {
         return 'storage_unavailable';
       }
-      const room = stats.activeSecrets < options.maxActiveSecrets && stats.storedBytes + minEnvelopeBytes(false) <= options.maxStoreBytes;
-      return room ? 'ready' : 'storage_full';
+      return hasRoom(stats, options) ? 'ready' : 'storage_full';
     },
 
     async close() {

@@ -1,7 +1,8 @@
 // Rows of the `secrets` table and how they read at a given time: expiry and
 // tombstone purge are enforced on every read, not only by the sweeper.
 import type { GoneReason } from '@psst/protocol/api';
-import type { Gone, SecretRecord } from './types.js';
+import { minEnvelopeBytes } from '@psst/protocol/limits';
+import type { CommonStoreOptions, Gone, NotFound, SecretRecord, StoreStats } from './types.js';
 
 export interface SecretRow {
   id: string;
@@ -64,4 +65,25 @@ export function toRecord(row: SecretRow, now: number): SecretRecord {
 export function toGone(row: Pick<SecretRow, 'state' | 'ended_at' | 'expires_at'>): Gone {
   const reason = row.state as GoneReason;
   return { kind: 'gone', reason, at: row.ended_at ?? row.expires_at };
+}
+
+/**
+ * What a write answers for a row that cannot change: not_found (missing or past its tombstone retention),
+ * gone (finished, or active but past expiresAt, left for the sweeper so its count stays complete), or
+ * null for a live row.
+ */
+export function unchangeable(
+  row: Pick<SecretRow, 'state' | 'ended_at' | 'expires_at'> | undefined,
+  now: number,
+  retentionMs: number,
+): NotFound | Gone | null {
+  if (row === undefined || isPurgeable(row, now, retentionMs)) return { kind: 'not_found' };
+  if (row.state === 'active' && isExpired(row, now)) return { kind: 'gone', reason: 'expired', at: row.expires_at };
+  if (row.state !== 'active') return toGone(row);
+  return null;
+}
+
+/** Ready means room for one more secret, the smallest envelope, within both quotas. */
+export function hasRoom(stats: StoreStats, limits: Pick<CommonStoreOptions, 'maxActiveSecrets' | 'maxStoreBytes'>): boolean {
+  return stats.activeSecrets < limits.maxActiveSecrets && stats.storedBytes + minEnvelopeBytes(false) <= limits.maxStoreBytes;
 }

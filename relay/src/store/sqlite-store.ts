@@ -3,11 +3,10 @@
 // memory, and every write through the group committer (./group-commit.ts).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { minEnvelopeBytes } from '@psst/protocol/limits';
 import Database from 'better-sqlite3';
 import { createGroupCommitter, type WriteOp } from './group-commit.js';
 import { type Counters, prepareOperations } from './operations.js';
-import { isPurgeable, toRecord } from './rows.js';
+import { hasRoom, isPurgeable, toRecord } from './rows.js';
 import { migrate } from './schema.js';
 import type { CreateResult, Readiness, Store, StoreOptions, SweepResult } from './types.js';
 
@@ -93,9 +92,7 @@ export function openStore(options: StoreOptions): Store {
       return 'storage_unavailable';
     }
     if (diskFull) return 'storage_full';
-    const room =
-      counters.activeSecrets < options.maxActiveSecrets && counters.storedBytes + minEnvelopeBytes(false) <= options.maxStoreBytes;
-    return room ? 'ready' : 'storage_full';
+    return hasRoom(counters, options) ? 'ready' : 'storage_full';
   }
 
   return {
