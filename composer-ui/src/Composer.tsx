@@ -18,6 +18,25 @@ export type { ComposerValues } from './secret-input';
 /** What the host is doing with the submitted secret; null when idle. */
 export type Progress = { phase: CreatePhase; fraction?: number | undefined } | null;
 
+/**
+ * Shows a create's progress through `show`: its first phase at once, then every
+ * phase and each whole percent of the key derivation (not every scrypt callback).
+ * The returned function is the create's onPhase.
+ */
+export function reportProgress(
+  values: ComposerValues,
+  show: (progress: Progress) => void,
+): (phase: CreatePhase, fraction?: number) => void {
+  show({ phase: values.passphrase === '' ? 'encrypting' : 'deriving', fraction: 0 });
+  let lastPercent = -1;
+  return (phase, fraction) => {
+    const percent = Math.floor((fraction ?? 0) * 100);
+    if (phase === 'deriving' && percent === lastPercent) return;
+    lastPercent = percent;
+    show({ phase, fraction });
+  };
+}
+
 export interface ComposerProps {
   config: Readonly<RelayConfigResponse>;
   initialTtl: number;

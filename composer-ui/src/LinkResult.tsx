@@ -4,6 +4,7 @@ import { describeDuration } from '@psst/client/format';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatBytes } from './failure-words';
 import { QrCode } from './QrCode';
+import type { ComposerValues } from './secret-input';
 
 export interface LinkResultProps {
   link: string;
@@ -15,6 +16,20 @@ export interface LinkResultProps {
   copied: boolean;
   onCopy(): Promise<boolean>;
   onDone(): void;
+}
+
+/** What a host shows of a link it just created (everything but how the copy went). */
+export type CreatedLink = Pick<LinkResultProps, 'link' | 'views' | 'ttl' | 'withPassphrase'> & { file: LinkResultProps['file'] };
+
+export function createdLink(link: string, values: ComposerValues): CreatedLink {
+  const { secret } = values;
+  return {
+    link,
+    views: values.views,
+    ttl: values.ttl,
+    withPassphrase: values.passphrase !== '',
+    file: secret.type === 'file' ? { name: secret.file.name, size: secret.file.size } : undefined,
+  };
 }
 
 export function LinkResult({ link, views, ttl, withPassphrase, file, copied: copiedAtFirst, onCopy, onDone }: LinkResultProps) {

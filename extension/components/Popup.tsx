@@ -3,9 +3,9 @@
 
 import { CreateRefusedError } from '@psst/client/create-link';
 import type { HistoryEntry } from '@psst/client/history';
-import { Composer, type ComposerValues, type Progress } from '@psst/composer-ui/composer';
+import { Composer, type ComposerValues, type Progress, reportProgress } from '@psst/composer-ui/composer';
 import { HistoryList } from '@psst/composer-ui/history-list';
-import { LinkResult } from '@psst/composer-ui/link-result';
+import { type CreatedLink, createdLink, LinkResult } from '@psst/composer-ui/link-result';
 import { DEFAULT_RELAY_CONFIG, type RelayConfigResponse } from '@psst/protocol/api';
 import { useEffect, useState } from 'preact/hooks';
 import { describeFailure, type FailureWords } from '../lib/describe-failure';
@@ -14,14 +14,7 @@ import type { PopupServices } from '../lib/popup-services';
 import type { Settings } from '../lib/settings';
 import { OpenLink } from './OpenLink';
 
-interface Created {
-  link: string;
-  views: number;
-  ttl: number;
-  withPassphrase: boolean;
-  file: { name: string; size: number } | undefined;
-  copied: boolean;
-}
+type Created = CreatedLink & { copied: boolean };
 
 export function Popup({ services, openLink }: { services: PopupServices; openLink?: (link: string) => Promise<OpenLinkResult> }) {
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -46,24 +39,17 @@ export function Popup({ services, openLink }: { services: PopupServices; openLin
   }, [services]);
 
   const create = async (values: ComposerValues) => {
-    setProgress({ phase: values.passphrase === '' ? 'encrypting' : 'deriving', fraction: 0 });
+    const onPhase = reportProgress(values, setProgress);
     setProblem(null);
     try {
-      let lastPercent = -1;
-      const link = await services.create(values, (phase, fraction) => {
-        const percent = Math.floor((fraction ?? 0) * 100);
-        if (phase === 'deriving' && percent === lastPercent) return;
-        lastPercent = percent;
-        setProgress({ phase, fraction });
-      });
+      const link = await services.create(values, onPhase);
       const copied = settings?.autoCopy
         ? await services.copy(link).then(
             () => true,
             () => false,
           )
         : false;
-      const file = values.secret.type === 'file' ? { name: values.secret.file.name, size: values.secret.file.size } : undefined;
-      setCreated({ link, views: values.views, ttl: values.ttl, withPassphrase: values.passphrase !== '', file, copied });
+      setCreated({ ...createdLink(link, values), copied });
     } catch (error) {
       setProblem(describeFailure(error));
     } finally {

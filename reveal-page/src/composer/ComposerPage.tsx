@@ -4,10 +4,10 @@
 import { CreateRefusedError, createLink } from '@psst/client/create-link';
 import { entryFromCreate, type HistoryEntry } from '@psst/client/history';
 import { type FetchLike, loadRelayConfig } from '@psst/client/relay-client';
-import { Composer, type ComposerValues, type Progress } from '@psst/composer-ui/composer';
+import { Composer, type ComposerValues, type Progress, reportProgress } from '@psst/composer-ui/composer';
 import { describeRelayFailure, type FailureWords } from '@psst/composer-ui/failure-words';
 import { HistoryList } from '@psst/composer-ui/history-list';
-import { LinkResult } from '@psst/composer-ui/link-result';
+import { type CreatedLink, createdLink, LinkResult } from '@psst/composer-ui/link-result';
 import { readSecret } from '@psst/composer-ui/secret-input';
 import { DEFAULT_RELAY_CONFIG, type RelayConfigResponse } from '@psst/protocol/api';
 import { DEFAULT_VIEWS } from '@psst/protocol/limits';
@@ -28,18 +28,10 @@ export interface ComposerEnv {
 
 const DEFAULT_TTL_SECONDS = 3600;
 
-interface Created {
-  link: string;
-  views: number;
-  ttl: number;
-  withPassphrase: boolean;
-  file: { name: string; size: number } | undefined;
-}
-
 export function ComposerPage({ env }: { env: ComposerEnv }) {
   const [config, setConfig] = useState<Readonly<RelayConfigResponse> | null>(null);
   const [progress, setProgress] = useState<Progress>(null);
-  const [created, setCreated] = useState<Created | null>(null);
+  const [created, setCreated] = useState<CreatedLink | null>(null);
   const [problem, setProblem] = useState<FailureWords | null>(null);
   const [entries, setEntries] = useState<HistoryEntry[]>(() => loadHistory(env.storage));
   const [busyId, setBusyId] = useState<string | null>(null);
@@ -85,8 +77,7 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
   const create = async (values: ComposerValues) => {
     if (!config) return;
     setProblem(null);
-    setProgress({ phase: values.passphrase === '' ? 'encrypting' : 'deriving', fraction: 0 });
-    let lastPercent = -1;
+    const onPhase = reportProgress(values, setProgress);
     try {
       const secret = await readSecret(values.secret);
       const { link, created: answer } = await createLink(env.fetch, {
@@ -96,17 +87,11 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
         views: values.views,
         passphrase: values.passphrase,
         config,
-        onPhase: (phase, fraction) => {
-          const percent = Math.floor((fraction ?? 0) * 100);
-          if (phase === 'deriving' && percent === lastPercent) return;
-          lastPercent = percent;
-          setProgress({ phase, fraction });
-        },
+        onPhase,
       });
       const entry = entryFromCreate(env.origin, answer, { views: values.views, label: values.label }, env.now());
       setEntries(rememberLink(deps, entry));
-      const file = values.secret.type === 'file' ? { name: values.secret.file.name, size: values.secret.file.size } : undefined;
-      setCreated({ link, views: values.views, ttl: values.ttl, withPassphrase: values.passphrase !== '', file });
+      setCreated(createdLink(link, values));
     } catch (error) {
       setProblem(words(error));
     } finally {
