@@ -53,4 +53,15 @@ describe('Open a link', () => {
     expect(t.asked).toEqual([]);
     expect(t.opened).toEqual([]);
   });
+
+  it('says so when the browser does not open the tab, instead of throwing', async () => {
+    const t = apis(['https://psst.example.org/*'], false);
+    const failing = {
+      ...t.apis,
+      openTab: async () => {
+        throw new Error('no tab');
+      },
+    };
+    expect(await openLink(LINK, failing)).toMatchObject({ ok: false, title: 'Could not open the link' });
+  });
 });

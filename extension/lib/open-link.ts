@@ -3,8 +3,7 @@
 // hold it yet, and only for that host.
 
 import { hostPatternFor } from '@psst/client/relay-url';
-import { LinkError } from '@psst/protocol/errors';
-import { parseLink } from '@psst/protocol/link';
+import { readSecretLink } from '@psst/reveal-ui/secret-link';
 import type { PermissionsLike } from './relay-setup';
 import { revealPageUrl } from './reveal-links';
 
@@ -20,12 +19,9 @@ export type OpenLinkResult = { ok: true } | { ok: false; title: string; message:
 /** Must be called straight from the click: permissions.request needs the user's gesture. */
 export async function openLink(input: string, apis: OpenLinkApis): Promise<OpenLinkResult> {
   const text = input.trim();
-  let origin: string;
-  try {
-    origin = parseLink(text).origin;
-  } catch (error) {
-    const incomplete = error instanceof LinkError && (error.reason === 'missing_key' || error.reason === 'malformed_key');
-    return incomplete
+  const read = readSecretLink(text);
+  if (!read.ok) {
+    return read.problem === 'incomplete'
       ? {
           ok: false,
           title: 'This link is incomplete',
@@ -33,6 +29,7 @@ export async function openLink(input: string, apis: OpenLinkApis): Promise<OpenL
         }
       : { ok: false, title: 'This is not a psst link', message: 'A psst link looks like https://psst.example.org/s/…#… — copy it whole.' };
   }
+  const { origin } = read.link;
   const origins = [hostPatternFor(origin)];
   const host = new URL(origin).host;
   let granted = await apis.permissions.contains({ origins }).catch(() => false);
@@ -44,6 +41,10 @@ export async function openLink(input: string, apis: OpenLinkApis): Promise<OpenL
       message: `psst can open links of ${host} only once you allow it to contact that host. Nothing was opened.`,
     };
   }
-  await apis.openTab(revealPageUrl(apis.revealPage, text));
+  try {
+    await apis.openTab(revealPageUrl(apis.revealPage, text));
+  } catch {
+    return { ok: false, title: 'Could not open the link', message: 'The browser did not open a new tab for it. Try again.' };
+  }
   return { ok: true };
 }
