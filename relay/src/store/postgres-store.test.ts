@@ -65,6 +65,34 @@ describe('opening', () => {
     const store = await open(url, { allowAsyncCommit: true });
     expect(await store.create(newSecret())).toEqual({ kind: 'created' });
   });
+
+  it('refuses writes once synchronous_commit is turned off after the start (seen by the sweep), and takes them again once it is back on', async () => {
+    const events: string[] = [];
+    const store = await open(cluster.createDatabase(), { poolMax: 1, onAvailability: (up, reason) => events.push(`${up}:${reason}`) });
+    const kept = newSecret();
+    await store.create(kept);
+    /** Sweeps until the pooled connection has taken the reloaded setting (a backend reads it between commands). */
+    const sweepUntil = async (readiness: string) => {
+      for (let i = 0; i < 50 && (await store.ready()) !== readiness; i++) {
+        await store.sweep(T0 + 1);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await store.ready()).toBe(readiness);
+    };
+    cluster.psql('postgres', 'ALTER SYSTEM SET synchronous_commit = off');
+    cluster.psql('postgres', 'SELECT pg_reload_conf()');
+    try {
+      await sweepUntil('storage_unavailable');
+      await expect(store.create(newSecret())).rejects.toBeInstanceOf(StorageUnavailableError);
+      await expect(store.reveal(kept.id, T0 + 1)).rejects.toBeInstanceOf(StorageUnavailableError);
+    } finally {
+      cluster.psql('postgres', 'ALTER SYSTEM RESET synchronous_commit');
+      cluster.psql('postgres', 'SELECT pg_reload_conf()');
+    }
+    await sweepUntil('ready');
+    expect((await store.reveal(kept.id, T0 + 1)).kind).toBe('revealed');
+    expect(events).toEqual(['false:synchronous_commit_off', 'true:synchronous_commit_on']);
+  });
 });
 
 describe('several relays on one database', () => {
