@@ -153,6 +153,33 @@ describe('several relays on one database', () => {
   });
 });
 
+describe('metrics', () => {
+  it('observes one commit per committed write, none for reads, and one for a create near the quota (its own transaction)', async () => {
+    const commits: number[] = [];
+    const observer = { commit: (size: number) => commits.push(size), dbError: () => undefined };
+    const store = await open(cluster.createDatabase(), { observer, maxActiveSecrets: 3 });
+    const secret = newSecret();
+    await store.create(secret);
+    expect(commits).toEqual([1]);
+    await store.get(secret.id, T0 + 1);
+    await store.stats();
+    await store.ready();
+    expect(commits).toEqual([1]);
+    await store.reveal(secret.id, T0 + 1);
+    // The second reveal matches nothing, then reads the row to say why: still one statement that commits.
+    await store.reveal(secret.id, T0 + 2);
+    expect(commits).toEqual([1, 1, 1]);
+    commits.length = 0;
+    // Within QUOTA_SLACK of maxActiveSecrets (every create, at 3): BEGIN, the quota lock, the insert and COMMIT, one transaction.
+    expect(await store.create(newSecret())).toEqual({ kind: 'created' });
+    expect(commits).toEqual([1]);
+    // A sweep with nothing due: one expiring statement and one purge.
+    commits.length = 0;
+    await store.sweep(T0 + 3);
+    expect(commits).toEqual([1, 1]);
+  });
+});
+
 describe('an outage', () => {
   it('answers storage_unavailable while the database is down and recovers by itself, keeping every acknowledged write', async () => {
     const url = cluster.createDatabase();

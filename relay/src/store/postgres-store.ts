@@ -147,12 +147,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     values: unknown[],
     client?: pg.PoolClient,
   ): Promise<pg.QueryResult<R>> {
-    const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await (client ?? pool).query<R>({ ...query, values });
         setAvailable(true, 'answered');
-        if (operation !== 'get' && operation !== 'ready') options.observer?.commit(1, (performance.now() - started) / 1000);
         return result;
       } catch (error) {
         if (retriable(error) && attempt < RETRIES && !client) continue;
@@ -164,6 +162,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         throw error;
       }
     }
+  }
+
+  /** One write committed (a statement in autocommit, or createLocked's transaction), `started` ago. */
+  function committed(started: number): void {
+    options.observer?.commit(1, (performance.now() - started) / 1000);
   }
 
   function writable(): void {
@@ -221,12 +224,16 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   async function sweepWith(client: pg.PoolClient, now: number): Promise<SweepResult> {
     let expired = 0;
     for (;;) {
+      const started = performance.now();
       const { rows } = await run<{ expired: number }>('sweep', SQL.EXPIRE_DUE, [now, SWEEP_BATCH], client);
+      committed(started);
       const batch = rows[0]?.expired ?? 0;
       expired += batch;
       if (batch < SWEEP_BATCH) break;
     }
+    const started = performance.now();
     const purged = (await run('sweep', SQL.PURGE, [now - options.tombstoneRetentionMs], client)).rowCount ?? 0;
+    committed(started);
     // Erased envelopes stay in dead tuples until VACUUM prunes them (PostgreSQL has no secure_delete).
     await client.query('VACUUM (SKIP_LOCKED) secrets');
     return { expired, purged };
@@ -244,6 +251,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
     async create(secret): Promise<CreateResult> {
       writable();
+      const started = performance.now();
       const values = secretValues(secret);
       const bytes = secret.envelope.byteLength;
       try {
@@ -253,10 +261,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
           options.maxStoreBytes - QUOTA_SLACK_BYTES,
         ]);
         const seen = rows[0];
-        if (seen?.created === 1) return { kind: 'created' };
+        if (seen?.created === 1) {
+          committed(started);
+          return { kind: 'created' };
+        }
         if (seen && (seen.active >= options.maxActiveSecrets || seen.bytes + bytes > options.maxStoreBytes))
           return { kind: 'storage_full' };
-        return (await createLocked(values)) === 1 ? { kind: 'created' } : { kind: 'storage_full' };
+        const created = (await createLocked(values)) === 1;
+        committed(started);
+        return created ? { kind: 'created' } : { kind: 'storage_full' };
       } catch (error) {
         const cause = error instanceof StorageUnavailableError ? error.cause : error;
         if (sqlState(cause) === '23505') return { kind: 'duplicate_id' };
@@ -267,7 +280,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
     async reveal(id, now) {
       writable();
+      const started = performance.now();
       const { rows } = await run<{ views_left: number; envelope: Buffer }>('reveal', SQL.REVEAL, [id, now]);
+      committed(started);
       const row = rows[0];
       if (row) return { kind: 'revealed', envelope: row.envelope, viewsLeft: row.views_left };
       return missed('reveal', id, now);
@@ -275,12 +290,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
     async revealIfAuthorized(id, accessVerifier, now) {
       writable();
+      const started = performance.now();
       const verifier = Buffer.from(accessVerifier.buffer, accessVerifier.byteOffset, accessVerifier.byteLength);
       const { rows } = await run<{ views_left: number; envelope: Buffer; created_at: number }>('reveal', SQL.REVEAL_IF_AUTHORIZED, [
         id,
         now,
         verifier,
       ]);
+      committed(started);
       const row = rows[0];
       if (!row) return { kind: 'no_match' };
       return { kind: 'revealed', envelope: row.envelope, viewsLeft: row.views_left, createdAt: row.created_at };
@@ -288,11 +305,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
     async recordWrongPassphrase(id, now) {
       writable();
+      const started = performance.now();
       const { rows } = await run<{ failed_attempts: number; state: string }>('wrong_passphrase', SQL.WRONG_PASSPHRASE, [
         id,
         now,
         MAX_PASSPHRASE_ATTEMPTS,
       ]);
+      committed(started);
       const row = rows[0];
       if (!row) return missed('wrong_passphrase', id, now);
       if (row.state === 'burned') return { kind: 'burned', at: now };
@@ -301,7 +320,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
     async delete(id, now) {
       writable();
+      const started = performance.now();
       const { rows } = await run<{ deleted: number }>('delete', SQL.DELETE, [id, now]);
+      committed(started);
       if (rows[0]?.deleted === 1) return { kind: 'deleted' };
       return missed('delete', id, now);
     },
