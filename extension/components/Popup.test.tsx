@@ -84,7 +84,10 @@ describe('Popup', () => {
     render(<Popup services={services} />);
     fireEvent.input(await screen.findByLabelText('Secret'), { target: { value: 'x' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create link' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('Something went wrong');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Something went wrong');
+    // Keyboard users land on it.
+    await waitFor(() => expect(document.activeElement).toBe(alert));
     // Nothing typed is lost.
     expect((screen.getByLabelText('Secret') as HTMLTextAreaElement).value).toBe('x');
   });

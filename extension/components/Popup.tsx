@@ -6,6 +6,7 @@ import type { HistoryEntry } from '@psst/client/history';
 import { Composer, type ComposerValues, type Progress, reportProgress } from '@psst/composer-ui/composer';
 import { HistoryList } from '@psst/composer-ui/history-list';
 import { type CreatedLink, createdLink, LinkResult } from '@psst/composer-ui/link-result';
+import { ProblemNotice } from '@psst/composer-ui/problem-notice';
 import { DEFAULT_RELAY_CONFIG, type RelayConfigResponse } from '@psst/protocol/api';
 import { useEffect, useState } from 'preact/hooks';
 import { describeFailure, type FailureWords } from '../lib/describe-failure';
@@ -89,17 +90,7 @@ export function Popup({ services, openLink }: { services: PopupServices; openLin
           Options
         </button>
       </header>
-      {shown && (
-        <div class="problem" role="alert">
-          <strong>{shown.title}</strong>
-          <p>{shown.message}</p>
-          {shown.openOptions && (
-            <button type="button" class="secondary" onClick={() => services.openOptions()}>
-              Open options
-            </button>
-          )}
-        </div>
-      )}
+      {shown && <ProblemNotice words={shown} focus={problem !== null} onOpenOptions={() => services.openOptions()} />}
       {settings === null ? (
         <p class="hint">Loading…</p>
       ) : created ? (

@@ -8,10 +8,11 @@ import { Composer, type ComposerValues, type Progress, reportProgress } from '@p
 import { describeRelayFailure, type FailureWords } from '@psst/composer-ui/failure-words';
 import { HistoryList } from '@psst/composer-ui/history-list';
 import { type CreatedLink, createdLink, LinkResult } from '@psst/composer-ui/link-result';
+import { ProblemNotice } from '@psst/composer-ui/problem-notice';
 import { readSecret } from '@psst/composer-ui/secret-input';
 import { DEFAULT_RELAY_CONFIG, type RelayConfigResponse } from '@psst/protocol/api';
 import { DEFAULT_VIEWS } from '@psst/protocol/limits';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ExtensionNote } from './ExtensionNote';
 import { loadHistory, refreshHistory, rememberLink, revokeLink, saveHistory } from './web-history';
 
@@ -35,7 +36,6 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
   const [problem, setProblem] = useState<FailureWords | null>(null);
   const [entries, setEntries] = useState<HistoryEntry[]>(() => loadHistory(env.storage));
   const [busyId, setBusyId] = useState<string | null>(null);
-  const problemRef = useRef<HTMLDivElement>(null);
   const deps = { fetch: env.fetch, storage: env.storage, now: env.now };
   const words = (error: unknown): FailureWords =>
     describeRelayFailure(error, { online: env.online() }) ?? {
@@ -68,11 +68,6 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
       removeEventListener('storage', onStorage);
     };
   }, []);
-
-  // A failure is announced and focused, so keyboard users land on it.
-  useEffect(() => {
-    if (problem) problemRef.current?.focus();
-  }, [problem]);
 
   const create = async (values: ComposerValues) => {
     if (!config) return;
@@ -125,12 +120,7 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
           Encrypted in this browser before it is sent: the relay never sees the text, the file or the key. The link opens once (or as many
           times as you choose), then the secret is erased.
         </p>
-        {shown && (
-          <div class="problem" role="alert" tabIndex={-1} ref={problemRef}>
-            <strong>{shown.title}</strong>
-            <p>{shown.message}</p>
-          </div>
-        )}
+        {shown && <ProblemNotice words={shown} focus={problem !== null} />}
         {config === null ? (
           <p class="hint">Loading the relay's settings…</p>
         ) : created ? (
