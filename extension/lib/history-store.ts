@@ -1,7 +1,7 @@
 // The stored history: serialised read-modify-writes, and the receipt alarm
 // that follows it. Shared by the background and the popup.
 
-import { applyReceipt, type HistoryEntry, nextCheckTime, replaceEntry } from '@psst/client/history';
+import { applyReceipt, type HistoryEntry, replaceEntry } from '@psst/client/history';
 import { deleteSecret, type FetchLike } from '@psst/client/relay-client';
 import { alarmTime, pollReceipts, RECEIPT_ALARM, type ReceiptDeps } from './receipts';
 import { historySetting } from './settings';
@@ -24,10 +24,6 @@ export interface AlarmsLike {
 export async function scheduleReceipts(alarms: AlarmsLike, next: number | null): Promise<void> {
   if (next === null) await alarms.clear(RECEIPT_ALARM);
   else await alarms.create(RECEIPT_ALARM, { when: alarmTime(next, new Date()) });
-}
-
-export async function rescheduleFromHistory(alarms: AlarmsLike): Promise<void> {
-  await scheduleReceipts(alarms, nextCheckTime(await historySetting.getValue()));
 }
 
 export function receiptDeps(fetchFn: FetchLike, onViewed: ReceiptDeps['onViewed']): ReceiptDeps {
