@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresCluster, startPostgres } from '../../../test-support/postgres.js';
 import { LOCK_NAMESPACE, LOCK_SWEEP, PG_SCHEMA_VERSION } from './postgres-schema.js';
 import { openPostgresStore } from './postgres-store.js';
-import { HOUR, newSecret, postgresOptions, T0 } from './test-fixtures.js';
+import { HOUR, newSecret, postgresOptions, recordingObserver, T0 } from './test-fixtures.js';
 import { type PostgresStoreOptions, StorageUnavailableError, type Store } from './types.js';
 
 let cluster: PostgresCluster;
@@ -155,28 +155,28 @@ describe('several relays on one database', () => {
 
 describe('metrics', () => {
   it('observes one commit per committed write, none for reads, and one for a create near the quota (its own transaction)', async () => {
-    const commits: number[] = [];
-    const observer = { commit: (size: number) => commits.push(size), dbError: () => undefined };
+    const observer = recordingObserver();
+    const commits = () => observer.batchSizes();
     const store = await open(cluster.createDatabase(), { observer, maxActiveSecrets: 3 });
     const secret = newSecret();
     await store.create(secret);
-    expect(commits).toEqual([1]);
+    expect(commits()).toEqual([1]);
     await store.get(secret.id, T0 + 1);
     await store.stats();
     await store.ready();
-    expect(commits).toEqual([1]);
+    expect(commits()).toEqual([1]);
     await store.reveal(secret.id, T0 + 1);
     // The second reveal matches nothing, then reads the row to say why: still one statement that commits.
     await store.reveal(secret.id, T0 + 2);
-    expect(commits).toEqual([1, 1, 1]);
-    commits.length = 0;
+    expect(commits()).toEqual([1, 1, 1]);
+    observer.events.length = 0;
     // Within QUOTA_SLACK of maxActiveSecrets (every create, at 3): BEGIN, the quota lock, the insert and COMMIT, one transaction.
     expect(await store.create(newSecret())).toEqual({ kind: 'created' });
-    expect(commits).toEqual([1]);
+    expect(commits()).toEqual([1]);
     // A sweep with nothing due: one expiring statement and one purge.
-    commits.length = 0;
+    observer.events.length = 0;
     await store.sweep(T0 + 3);
-    expect(commits).toEqual([1, 1]);
+    expect(commits()).toEqual([1, 1]);
   });
 });
 
