@@ -91,9 +91,15 @@ describe('the extension’s reveal page', () => {
     expect(page.url()).toBe(`${revealPagePrefix()}${door.origin}/s/${secret.id}`);
     expect(door.log).toEqual([`GET /api/secrets/${secret.id}`, `POST /api/secrets/${secret.id}/reveal`]);
     // Nothing of the key, link or text is stored by the extension (only the reveal page's tab note: id and time).
-    const stored = await ext.worker.evaluate(() => chrome.storage.local.get(null));
-    expect(JSON.stringify(stored)).not.toContain(secret.id);
-    expect(JSON.stringify(stored)).not.toContain(text);
+    const key = secret.link.split('#')[1] ?? '-';
+    const stored = JSON.stringify(
+      await ext.worker.evaluate(async () => [await chrome.storage.local.get(null), await chrome.storage.session.get(null)]),
+    );
+    for (const part of [secret.id, key, text]) expect(stored).not.toContain(part);
+    // The tab's own note holds the id and when, never the key or the text.
+    const tabNote = await page.evaluate(() => JSON.stringify({ ...sessionStorage }));
+    expect(tabNote).toContain(secret.id);
+    for (const part of [key, text]) expect(tabNote).not.toContain(part);
     await page.reload();
     await heading(page, strings.revealedHere.title);
     await page.goto(secret.link);
