@@ -23,7 +23,8 @@ export function ExtensionNote({ fetch }: { fetch: FetchLike }) {
   }, []);
   return (
     <footer class="footer extension-note">
-      Share in one gesture: the psst browser extension turns selected text into a link with a right-click.{' '}
+      The psst browser extension turns selected text into a link with a right-click, and opens psst links with its own code, so a changed
+      page on a server cannot read them.{' '}
       {shipped.length > 0 ? (
         <>
           Get it for{' '}
