@@ -54,9 +54,9 @@ export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;
 
 /**
  * Brings the database to PG_SCHEMA_VERSION on one connection, holding the migration lock; a database
- * from a newer relay is refused. Returns the version found before migrating.
+ * from a newer relay is refused.
  */
-export async function migratePostgres(client: PoolClient): Promise<number> {
+export async function migratePostgres(client: PoolClient): Promise<void> {
   await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_NAMESPACE, LOCK_MIGRATE]);
   try {
     await client.query('CREATE TABLE IF NOT EXISTS psst_schema (version integer NOT NULL)');
@@ -77,7 +77,6 @@ export async function migratePostgres(client: PoolClient): Promise<number> {
         throw error;
       }
     }
-    return version;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, LOCK_MIGRATE]);
   }

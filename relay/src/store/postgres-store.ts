@@ -50,7 +50,7 @@ function reasonOf(error: unknown): string {
   return typeof code === 'string' ? code : error instanceof Error ? error.name : 'unknown';
 }
 
-export function isUnavailable(error: unknown): boolean {
+function isUnavailable(error: unknown): boolean {
   const state = sqlState(error);
   if (state !== undefined) return UNAVAILABLE_CLASSES.has(state.slice(0, 2)) || state === '25006';
   if (!(error instanceof Error)) return false;
