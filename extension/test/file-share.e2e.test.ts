@@ -4,28 +4,23 @@
 // bytes under the same name. A file larger than the relay accepts is refused
 // before anything is encrypted or sent. Screenshots go to artifacts/extension/.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeMeta } from '@psst/protocol/framing';
 import { maxBodyBytes } from '@psst/protocol/limits';
 import { strings } from '@psst/reveal-ui/strings';
-import type { Page, Worker } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser';
 import { type RunningRelay, startRelay } from '../../test-support/relay';
+import { artifacts, type ExtensionBrowser, launchWithExtension, requireBuilds, revealDist } from './reveal-support';
 
 declare const chrome: typeof import('wxt/browser').browser;
-
-const root = join(import.meta.dirname, '..');
-const repo = join(root, '..');
-const extensionDir = join(root, '.output', 'chrome-mv3');
-const revealDir = join(repo, 'reveal-page', 'dist');
-const artifacts = join(repo, 'artifacts', 'extension');
 /** A small relay limit keeps "the largest file it accepts" quick to seal and check. */
 const MAX_ENVELOPE_BYTES = 262_144;
 
 let relay: RunningRelay;
-let browser: LaunchedBrowser;
+let browser: ExtensionBrowser;
 let reader: LaunchedBrowser;
 let extensionId: string;
 const posts: string[] = [];
@@ -33,19 +28,15 @@ const posts: string[] = [];
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 beforeAll(async () => {
-  for (const path of [join(extensionDir, 'manifest.json'), join(revealDir, 'index.html')])
-    if (!existsSync(path)) throw new Error(`${path} is missing: run pnpm build first`);
+  requireBuilds();
   mkdirSync(artifacts, { recursive: true });
-  relay = await startRelay({ staticDir: revealDir, env: { PSST_MAX_ENVELOPE_BYTES: String(MAX_ENVELOPE_BYTES) } });
-  [browser, reader] = await Promise.all([launchChromium({ extensionDir }), launchChromium()]);
+  relay = await startRelay({ staticDir: revealDist, env: { PSST_MAX_ENVELOPE_BYTES: String(MAX_ENVELOPE_BYTES) } });
+  [browser, reader] = await Promise.all([launchWithExtension(), launchChromium()]);
   browser.context.on('request', (r) => {
     if (r.method() === 'POST') posts.push(r.url());
   });
-  const worker: Worker =
-    browser.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
-    (await browser.context.waitForEvent('serviceworker'));
-  extensionId = new URL(worker.url()).host;
-  await worker.evaluate(async (relayUrl) => chrome.storage.local.set({ relayUrl, autoCopy: false }), relay.origin);
+  extensionId = browser.extensionId;
+  await browser.worker.evaluate(async (relayUrl) => chrome.storage.local.set({ relayUrl, autoCopy: false }), relay.origin);
 });
 
 afterAll(async () => {
