@@ -95,6 +95,47 @@ describe('opening', () => {
   });
 });
 
+describe('synchronous_commit off and an outage together', () => {
+  it('does not report the database as up when it answers again while synchronous_commit is still off', async () => {
+    const events: string[] = [];
+    const store = await open(cluster.createDatabase(), {
+      poolMax: 1,
+      queryTimeoutMs: 2_000,
+      onAvailability: (up, reason) => events.push(`${up}:${reason}`),
+    });
+    const kept = newSecret();
+    await store.create(kept);
+    cluster.psql('postgres', 'ALTER SYSTEM SET synchronous_commit = off');
+    cluster.psql('postgres', 'SELECT pg_reload_conf()');
+    try {
+      for (let i = 0; i < 50 && (await store.ready()) !== 'storage_unavailable'; i++) {
+        await store.sweep(T0 + 1);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      cluster.stop();
+      try {
+        await expect(store.get(kept.id, T0 + 1)).rejects.toBeInstanceOf(StorageUnavailableError);
+      } finally {
+        cluster.start();
+      }
+      // It answers again, but writes are still refused: not up.
+      expect(await store.get(kept.id, T0 + 1)).toMatchObject({ state: 'active' });
+      expect(await store.ready()).toBe('storage_unavailable');
+      await expect(store.reveal(kept.id, T0 + 1)).rejects.toBeInstanceOf(StorageUnavailableError);
+      expect(events).toEqual(['false:synchronous_commit_off']);
+    } finally {
+      cluster.psql('postgres', 'ALTER SYSTEM RESET synchronous_commit');
+      cluster.psql('postgres', 'SELECT pg_reload_conf()');
+    }
+    for (let i = 0; i < 50 && (await store.ready()) !== 'ready'; i++) {
+      await store.sweep(T0 + 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect((await store.reveal(kept.id, T0 + 1)).kind).toBe('revealed');
+    expect(events).toEqual(['false:synchronous_commit_off', 'true:synchronous_commit_on']);
+  });
+});
+
 describe('several relays on one database', () => {
   it('gives exactly `views` envelopes when 50 reveals race across two relays', async () => {
     const url = cluster.createDatabase();

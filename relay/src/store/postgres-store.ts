@@ -99,10 +99,17 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   let available = true;
   let durable = true;
   let closed = false;
-  const setAvailable = (up: boolean, reason: string) => {
-    if (up === available) return;
-    available = up;
+  /** Up means writes are taken: the database answers and is durable. onAvailability hears each change of it. */
+  let reportedUp = true;
+  const report = (reason: string) => {
+    const up = available && durable;
+    if (up === reportedUp) return;
+    reportedUp = up;
     options.onAvailability?.(up, reason);
+  };
+  const setAvailable = (up: boolean, reason: string) => {
+    available = up;
+    report(reason);
   };
   // An idle connection that the server closes (restart, failover) is reported here; the pool drops it.
   pool.on('error', (error) => setAvailable(false, reasonOf(error)));
@@ -111,13 +118,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   async function checkDurability(client?: pg.PoolClient): Promise<void> {
     const { rows } = await (client ?? pool).query<{ value: string }>(SQL.SYNCHRONOUS_COMMIT);
     const on = rows[0]?.value !== 'off';
-    if (!on && !options.allowAsyncCommit) {
-      if (durable) options.onAvailability?.(false, 'synchronous_commit_off');
-      durable = false;
-      return;
-    }
-    if (!durable) options.onAvailability?.(true, 'synchronous_commit_on');
-    durable = true;
+    durable = on || options.allowAsyncCommit;
+    report(on ? 'synchronous_commit_on' : 'synchronous_commit_off');
   }
 
   try {
