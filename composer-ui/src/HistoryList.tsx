@@ -32,6 +32,7 @@ export interface HistoryListProps {
 }
 
 export function HistoryList({ entries, busyId, onRevoke, onClear, onRefresh }: HistoryListProps) {
+  const waiting = entries.some((e) => e.state === 'waiting');
   return (
     <section class="history" aria-labelledby="history-title">
       <div class="row spread">
@@ -43,12 +44,17 @@ export function HistoryList({ entries, busyId, onRevoke, onClear, onRefresh }: H
                 Refresh
               </button>
             )}
-            <button type="button" class="link-button" onClick={onClear}>
+            <button type="button" class="link-button" onClick={onClear} aria-describedby={waiting ? 'history-clear-hint' : undefined}>
               Clear history
             </button>
           </span>
         )}
       </div>
+      {waiting && (
+        <p id="history-clear-hint" class="hint">
+          Clearing forgets the links here only: those still waiting keep working, and can then no longer be revoked from here.
+        </p>
+      )}
       {entries.length === 0 ? (
         <p class="hint">Links you create appear here with whether they were viewed.</p>
       ) : (

@@ -159,4 +159,12 @@ describe('Popup', () => {
     await waitFor(() => expect(calls.revoke).toEqual([WAITING.id]));
     expect(screen.getByText(/Waiting: 1 of 1 views left/)).toBeTruthy();
   });
+
+  it('says before Clear that waiting links keep working and could no longer be revoked', async () => {
+    const { services } = fakeServices();
+    render(<Popup services={services} />);
+    const clear = await screen.findByRole('button', { name: 'Clear history' });
+    const hint = document.getElementById(clear.getAttribute('aria-describedby') ?? '');
+    expect(hint?.textContent).toContain('can then no longer be revoked');
+  });
 });
