@@ -2,6 +2,7 @@
 // see. It is never stored.
 import { describeDuration } from '@psst/client/format';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { SECRET_FIELD } from './Composer';
 import { formatBytes } from './failure-words';
 import { QrCode } from './QrCode';
 import type { ComposerValues } from './secret-input';
@@ -53,10 +54,7 @@ export function LinkResult({ link, views, ttl, withPassphrase, file, copied: cop
           readOnly
           value={link}
           aria-label="The one-time link"
-          translate={false}
-          class="notranslate"
-          spellcheck={false}
-          autocomplete="off"
+          {...SECRET_FIELD}
           onFocus={(e) => e.currentTarget.select()}
         />
         <button type="button" class="primary" onClick={async () => setCopied(await onCopy())}>

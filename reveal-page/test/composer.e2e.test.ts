@@ -183,6 +183,8 @@ describe('the web composer in Chromium, served by the relay', () => {
     await screenshots(page, 'filled');
     const link = await createAndTime(page);
     expect(link).toMatch(new RegExp(`^${relay.origin}/s/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$`));
+    // The link holds the key: the field that shows it is a secret field too.
+    await expectSecretFields(page, ['#link']);
     const facts = await page.getByRole('list', { name: 'What the recipient will see' }).textContent();
     expect(facts).toContain('A text that can be opened once');
     expect(facts).toContain('Expires in 1 hour');
