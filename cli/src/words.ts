@@ -13,7 +13,7 @@ export function proofOfWorkRequired(): CliError {
   return new CliError(
     EXIT.refused,
     'proof_of_work_required',
-    'This relay asks for proof of work before it accepts a secret, and this version of psst cannot solve it yet (nor can the extension or the web composer): no link was made. Ask the relay's operator, or use a relay that does not ask for it.',
+    'This relay asks for proof of work before it accepts a secret, and this version of psst cannot solve it yet (nor can the extension or the web composer): no link was made. Ask the operator of the relay, or use a relay that does not ask for it.',
   );
 }
 
