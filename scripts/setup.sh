@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything psst needs on a Debian machine: the apt packages the
-# browser and ops tests use, pnpm 12.4.2, and the workspace's dependencies.
+# browser and ops tests use (Chromium and Firefox ESR), pnpm 12.4.2, and the workspace's dependencies.
 # Idempotent; used by the README's quick start and by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 
-apt_packages=(chromium caddy prometheus prometheus-node-exporter shellcheck wrk jq postgresql)
+apt_packages=(chromium firefox-esr caddy prometheus prometheus-node-exporter shellcheck wrk jq postgresql)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
