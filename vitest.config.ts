@@ -3,6 +3,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['protocol', 'client', 'composer-ui', 'relay', 'reveal-ui', 'reveal-page', 'extension', 'ops', 'cli'],
+    projects: ['protocol', 'client', 'composer-ui', 'relay', 'reveal-ui', 'reveal-page', 'extension', 'ops', 'cli', 'i18n'],
   },
 });
