@@ -21,10 +21,10 @@ export interface ExtensionMessage {
 /** One language's catalogues as a messages.json object. `$` is doubled: getMessage reads `$x$` as a placeholder. */
 export function toExtensionMessages(catalogue: Catalogue): Record<string, ExtensionMessage> {
   const out: Record<string, ExtensionMessage> = {};
-  const escape = (text: string) => ({ message: text.replace(/\$/g, '$$$$') });
+  const entry = (text: string) => ({ message: text.replace(/\$/g, '$$$$') });
   for (const [key, message] of Object.entries(catalogue)) {
-    if (typeof message === 'string') out[messageName(key)] = escape(message);
-    else for (const [form, text] of Object.entries(message)) if (text !== undefined) out[messageName(key, form)] = escape(text);
+    if (typeof message === 'string') out[messageName(key)] = entry(message);
+    else for (const [form, text] of Object.entries(message)) if (text !== undefined) out[messageName(key, form)] = entry(text);
   }
   return out;
 }
