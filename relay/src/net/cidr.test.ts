@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, clientKey, parseCidr, parseIp, resolveClientAddress } from './cidr.js';
+import { cidrContains, clientKey, networkKey, parseCidr, parseIp, resolveClientAddress } from './cidr.js';
 
 const trusted = ['127.0.0.1/8', '::1/128', '10.0.0.0/8'].map((c) => parseCidr(c) ?? expect.fail(c));
 
@@ -33,5 +33,21 @@ describe('addresses and CIDRs', () => {
     expect(key('127.0.0.1', 'garbage, 203.0.113.1')).toBe('203.0.113.1');
     expect(key('127.0.0.1', '203.0.113.1, garbage')).toBe('127.0.0.1');
     expect(key('::ffff:127.0.0.1', '2001:db8::1')).toBe('20010db800000000/64');
+  });
+
+  it('keys the network around a client: an IPv4 /24 and an IPv6 /48 by default, other prefixes on request', () => {
+    const ip = (text: string) => parseIp(text) as Uint8Array;
+    expect(networkKey(ip('192.0.2.1'))).toBe('net:c00002/24');
+    expect(networkKey(ip('192.0.2.200'))).toBe(networkKey(ip('192.0.2.1')));
+    expect(networkKey(ip('192.0.3.1'))).not.toBe(networkKey(ip('192.0.2.1')));
+    expect(networkKey(ip('2001:db8:1:2::7'))).toBe('net:20010db80001/48');
+    expect(networkKey(ip('2001:db8:1:ffff::1'))).toBe(networkKey(ip('2001:db8:1:2::7')));
+    expect(networkKey(ip('2001:db8:2::1'))).not.toBe(networkKey(ip('2001:db8:1::1')));
+    // Prefixes that are not whole bytes keep only their bits.
+    expect(networkKey(ip('2001:db8:1:2::7'), { ipv4Network: 20, ipv6Network: 44 })).toBe('net:20010db80000/44');
+    expect(networkKey(ip('192.0.31.1'), { ipv4Network: 20, ipv6Network: 44 })).toBe('net:c00010/20');
+    expect(clientKey(ip('2001:db8:1:2:3::1'), 56)).toBe('20010db8000100/56');
+    // A client key never equals a network key, even with the same prefix.
+    expect(networkKey(ip('2001:db8:1:2::7'), { ipv4Network: 32, ipv6Network: 64 })).not.toBe(clientKey(ip('2001:db8:1:2::7')));
   });
 });

@@ -1,5 +1,6 @@
 // IP addresses and CIDR ranges as 16 bytes (IPv4 as IPv4-mapped IPv6), for
-// the trusted-proxy check and for rate-limit keys (IPv4 address, IPv6 /64).
+// the trusted-proxy check, for rate-limit and quota keys (IPv4 address, IPv6
+// /64) and for the quota's network key (IPv4 /24, IPv6 /48).
 import { isIP } from 'node:net';
 
 export interface Cidr {
@@ -102,10 +103,45 @@ export function inAnyCidr(cidrs: readonly Cidr[], address: Uint8Array): boolean 
   return cidrs.some((cidr) => cidrContains(cidr, address));
 }
 
-/** The rate-limit key of an address: the IPv4 address, or the IPv6 /64. Never logged. */
-export function clientKey(address: Uint8Array): string {
+/** Prefix lengths of the client and of its network (IPv4 counts its own 32 bits, IPv6 its 128). */
+export interface ClientPrefixes {
+  ipv6Client: number;
+  ipv4Network: number;
+  ipv6Network: number;
+}
+
+/** psst's defaults: an IPv6 /64 is one client (one subscriber's LAN), a /48 (one site) and an IPv4 /24 one network. */
+export const DEFAULT_CLIENT_PREFIXES: ClientPrefixes = { ipv6Client: 64, ipv4Network: 24, ipv6Network: 48 };
+
+/** The first `bits` bits of `bytes` as hex, the rest zeroed: `/bits` is appended by the callers. */
+function prefixHex(bytes: Uint8Array, bits: number): string {
+  const out = Buffer.alloc(Math.ceil(bits / 8));
+  for (let i = 0; i < out.length; i++) {
+    const left = bits - i * 8;
+    out[i] = (bytes[i] as number) & (left >= 8 ? 0xff : (0xff << (8 - left)) & 0xff);
+  }
+  return out.toString('hex');
+}
+
+/** The rate-limit and quota key of an address: the IPv4 address, or the IPv6 /64 (or `ipv6Prefix`). Never logged. */
+export function clientKey(address: Uint8Array, ipv6Prefix = DEFAULT_CLIENT_PREFIXES.ipv6Client): string {
   if (isV4Mapped(address)) return address.subarray(12).join('.');
-  return `${Buffer.from(address.subarray(0, 8)).toString('hex')}/64`;
+  return `${prefixHex(address, ipv6Prefix)}/${ipv6Prefix}`;
+}
+
+/**
+ * The network around a client, which has its own (larger) quota: the IPv4 /24 or the IPv6 /48 by default. The
+ * key starts with `net:` so that it never equals a client key, whatever the prefixes. Never logged.
+ */
+export function networkKey(
+  address: Uint8Array,
+  prefixes: Pick<ClientPrefixes, 'ipv4Network' | 'ipv6Network'> = DEFAULT_CLIENT_PREFIXES,
+): string {
+  if (isV4Mapped(address)) {
+    const bits = prefixes.ipv4Network;
+    return `net:${prefixHex(address.subarray(12), bits)}/${bits}`;
+  }
+  return `net:${prefixHex(address, prefixes.ipv6Network)}/${prefixes.ipv6Network}`;
 }
 
 /**
