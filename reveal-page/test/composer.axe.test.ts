@@ -1,0 +1,126 @@
+// axe-core on every state of the web composer served by the real relay, in
+// Debian's Chromium: light and dark, 1280 and 360 px, in each language of
+// LOCALES. One browser, one page, the states walked in order; they are found
+// by structure (ids, roles, classes), not by English words.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { checkState, holdRequests, LOCALES, type SetLocale } from '../../test-support/axe.js';
+import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
+import { type RunningRelay, startRelay } from '../../test-support/relay.js';
+
+const dist = join(import.meta.dirname, '../dist');
+let relay: RunningRelay;
+let closed: RunningRelay;
+let browser: LaunchedBrowser;
+
+beforeAll(async () => {
+  if (!existsSync(join(dist, 'composer.html')))
+    throw new Error(`${dist}/composer.html is missing: run pnpm --filter @psst/reveal-page build first`);
+  [relay, closed] = await Promise.all([
+    startRelay({ staticDir: dist, env: { PSST_RATE_LIMIT_READ: '0', PSST_RATE_LIMIT_CREATE: '0' } }),
+    startRelay({ staticDir: dist, env: { PSST_CREATE_ENABLED: 'false' } }),
+  ]);
+  browser = await launchChromium();
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: relay.origin });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([relay?.stop(), closed?.stop()]);
+});
+
+/**
+ * Puts the page in a language after it loaded. English is the default.
+ * TODO(lead): for 'ar' and the others, use what i18n-pages settles on (the `?lang=` query or the
+ * language switcher followed by a wait for `html[lang]`).
+ */
+const setLocale: SetLocale = async (_page, locale) => {
+  if (locale !== 'en') throw new Error(`the web composer's axe suite cannot choose ${locale} yet`);
+};
+
+const ready = (page: Page) => page.locator('main[data-ready][aria-busy="false"]').waitFor({ timeout: 30_000 });
+const submit = (page: Page) => page.locator('form.composer button[type="submit"]');
+
+describe.each(LOCALES)('the web composer with axe-core (%s)', (locale) => {
+  it('has no serious or critical violation in any state, light and dark, at 1280 and 360 px', async () => {
+    const page = await browser.context.newPage();
+    const check = (state: string) => checkState(page, `web composer: ${state} (${locale})`);
+    try {
+      const settings = await holdRequests(page, 'GET', /^\/api\/config$/);
+      await page.goto(`${relay.origin}/`);
+      await setLocale(page, locale);
+      await settings.arrived;
+      await page.locator('main[aria-busy="true"]').waitFor();
+      await check('loading the settings');
+      await settings.release();
+      await ready(page);
+      await check('empty');
+
+      await submit(page).click();
+      await page.locator('#secret-empty').waitFor();
+      await check('nothing to share');
+
+      await page.locator('#secret').fill('correct horse battery staple');
+      await page.locator('#passphrase').fill('abc');
+      await page.locator('.strength-weak').waitFor();
+      await check('filled, weak passphrase');
+      await page.locator('#passphrase').fill('violet-harbor 7 lantern');
+      await page.locator('#label').fill('Wi-Fi for Sam');
+      await check('filled');
+
+      const upload = await holdRequests(page, 'POST', /^\/api\/secrets$/);
+      await submit(page).click();
+      await upload.arrived;
+      await page.locator('main[aria-busy="true"] form.composer progress').waitFor();
+      await check('uploading');
+      await upload.release();
+      await page.locator('#link').waitFor({ timeout: 30_000 });
+      await check('link created');
+      await page.locator('.result button[aria-expanded]').click();
+      await page.locator('.result [role="img"]').waitFor();
+      const created = await page.locator('.result h2').textContent();
+      await page.locator('.result .row button.primary').click();
+      await page
+        .locator('.result h2')
+        .filter({ hasNotText: created ?? '' })
+        .waitFor();
+      await check('link with QR code, copied');
+
+      await page.locator('.result .row button.secondary').last().click();
+      await page.locator('.history li.state-waiting').waitFor();
+      await check('a link waiting in Your links');
+
+      await page
+        .locator('#file')
+        .setInputFiles({ name: 'too big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1_100_000) });
+      await page.locator('.file-card').waitFor();
+      await page.locator('form.composer > p.error[role="alert"]').waitFor();
+      await check('file too large');
+      await page.locator('.file-card button').click();
+
+      await page.locator('#secret').fill('wait for the network');
+      await browser.context.setOffline(true);
+      try {
+        await submit(page).click();
+        await page.locator('.problem').waitFor();
+        await check('offline');
+      } finally {
+        await browser.context.setOffline(false);
+      }
+
+      await page.locator('.history li.state-waiting button').click();
+      await page.locator('.history li.state-deleted').waitFor();
+      await check('a link revoked in Your links');
+
+      await page.goto(`${closed.origin}/new`);
+      await setLocale(page, locale);
+      await ready(page);
+      await page.locator('.problem').waitFor();
+      await check('creation switched off');
+    } finally {
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,110 @@
+// axe-core (through @axe-core/playwright) on a page's current state, in every
+// colour scheme and width the pages are made for. Shared by the *.axe.test.ts
+// suites: each walks its surface's states in one page and calls checkState.
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Result } from 'axe-core';
+import type { Page, Route } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** Impacts that fail a test; minor and moderate findings are printed, not asserted. */
+const FAILING = new Set(['serious', 'critical']);
+
+export const COLOR_SCHEMES = ['light', 'dark'] as const;
+export const VIEWPORTS = [
+  { name: '1280', width: 1280, height: 900 },
+  { name: '360', width: 360, height: 780 },
+] as const;
+
+/**
+ * The languages every state is checked in.
+ * TODO(lead): add 'ar' (right-to-left) here once the i18n helpers' language choice lands, and make
+ * each suite's `setLocale` apply it (the pages: the `?lang=` query or the switcher, whichever
+ * i18n-pages settles on; the extension: Chromium's UI language, `--lang=ar`, set at launch).
+ */
+export const LOCALES: readonly string[] = ['en'];
+
+/** How a suite puts its page in a language; 'en' is the default everywhere and needs nothing. */
+export type SetLocale = (page: Page, locale: string) => Promise<void>;
+
+/** One line per failing node: rule, impact, where, what. */
+export function describeViolations(where: string, violations: Result[]): string[] {
+  return violations.flatMap((v) =>
+    v.nodes.map(
+      (node) =>
+        `${where}: ${v.id} (${v.impact}) at ${node.target.join(' ')}: ${v.help}${node.failureSummary ? ` | ${node.failureSummary.replace(/\s+/g, ' ')}` : ''}`,
+    ),
+  );
+}
+
+/**
+ * Runs axe on the page as it is now, in light and dark at 1280 and 360 px, and fails with a readable
+ * list of every serious or critical violation (at the end of the test: the walk goes on). The page is left light at 1280 px. `label` names the
+ * state in the list (e.g. "reveal page: waiting (en)").
+ */
+export async function checkState(page: Page, label: string, options: { exclude?: string[] } = {}): Promise<void> {
+  const failures: string[] = [];
+  const minor: string[] = [];
+  let runs = 0;
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize({ width: viewport.width, height: viewport.height });
+    for (const scheme of COLOR_SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      // Legacy mode runs axe.run in the page itself: no frames to visit, and no blank page opened per run.
+      let builder = new AxeBuilder({ page }).setLegacyMode(true);
+      for (const selector of options.exclude ?? []) builder = builder.exclude(selector);
+      const { violations, passes } = await builder.analyze();
+      expect(passes.length, `axe checked nothing on ${label}`).toBeGreaterThan(0);
+      runs++;
+      const where = `${label} ${viewport.name} px ${scheme}`;
+      failures.push(
+        ...describeViolations(
+          where,
+          violations.filter((v) => FAILING.has(v.impact ?? '')),
+        ),
+      );
+      minor.push(
+        ...describeViolations(
+          where,
+          violations.filter((v) => !FAILING.has(v.impact ?? '')),
+        ),
+      );
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  if (minor.length > 0) console.log(`axe, minor or moderate (not failing):\n${minor.join('\n')}`);
+  expect(runs).toBe(VIEWPORTS.length * COLOR_SCHEMES.length);
+  // Soft: the walk goes on, so one run lists the violations of every state.
+  expect.soft(failures.length, `axe found serious or critical violations:\n${failures.join('\n')}\n`).toBe(0);
+}
+
+/**
+ * Holds the page's API requests of one method and path until released, so the page stays in the state it
+ * shows while it waits (each request then goes on to the real relay). `arrived` resolves with the first one.
+ */
+export async function holdRequests(
+  page: Page,
+  method: string,
+  path: RegExp,
+): Promise<{ arrived: Promise<void>; release(): Promise<void> }> {
+  const held: Route[] = [];
+  let released = false;
+  let arrive = () => {};
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  const handler = (route: Route) => {
+    const request = route.request();
+    if (request.method() !== method || !path.test(new URL(request.url()).pathname)) return route.fallback();
+    if (released) return route.continue();
+    held.push(route);
+    arrive();
+  };
+  await page.route('**/api/**', handler);
+  return {
+    arrived,
+    async release() {
+      released = true;
+      for (const route of held.splice(0)) await route.continue();
+      await page.unroute('**/api/**', handler);
+    },
+  };
+}
