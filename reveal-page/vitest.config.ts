@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { sourceConditions } from '../vitest.shared.js';
 
 export default defineConfig({
@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     name: 'reveal-page',
     include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+    // The Firefox suites run in their own project (test-support/vitest.firefox.config.ts).
+    exclude: [...configDefaults.exclude, 'test/**/*.firefox.test.ts'],
     environment: 'node',
     // Resolve testing-library through Vite too, so it shares the page's single copy of preact.
     server: { deps: { inline: [/@testing-library\/preact/] } },

@@ -1,9 +1,7 @@
 // Shared by the extension's reveal end-to-end suites: Chromium with the built
-// chrome-mv3 loaded, a front door that logs every request before it reaches
-// the relay, and helpers to wait for the redirect rules and read the pages.
+// chrome-mv3 loaded, the front door that logs every request before it reaches
+// the relay (test-support/front-door.ts), and helpers to wait for the redirect rules and read the pages.
 import { existsSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { expect } from 'vitest';
@@ -63,44 +61,8 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
   return { ...browser, worker, extensionId, setRedirects, rules };
 }
 
-export interface FrontDoor {
-  origin: string;
-  /** Every request that arrived, `METHOD /path?query`, in order. */
-  log: string[];
-  close(): Promise<void>;
-}
-
-/** A reverse proxy in front of the relay that logs each request: the relay's request log. */
-export async function startFrontDoor(relayOrigin: string, host = '127.0.0.1'): Promise<FrontDoor> {
-  const target = new URL(relayOrigin);
-  const log: string[] = [];
-  const server: Server = createServer((req, res) => {
-    log.push(`${req.method} ${req.url}`);
-    const upstream = httpRequest(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      res.writeHead(502);
-      res.end();
-    });
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://${host}:${port}`,
-    log,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+// One front door for every browser suite (test-support/front-door.ts).
+export { type FrontDoor, startFrontDoor } from '../../test-support/front-door';
 
 /** The page's level-1 heading once it is no longer "Opening the link…". */
 export async function settledHeading(page: Page, looking: string): Promise<string> {

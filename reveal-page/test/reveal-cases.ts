@@ -1,0 +1,252 @@
+// The reveal page's end-to-end cases, written once against a small tab driver
+// so they run in any browser and in either host of @psst/reveal-ui: the page
+// the relay serves and the extension's own reveal.html. The Firefox suites
+// (reveal.firefox.test.ts here, extension/test/reveal.firefox.test.ts) run them
+// through puppeteer; selectors are structural, words come from reveal-ui.
+import { DEFAULT_KDF, MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
+import { strings } from '@psst/reveal-ui/strings';
+import { expect, it } from 'vitest';
+import { createTestSecret, TEST_KDF } from '../../test-support/relay.js';
+
+/** One open tab of a reveal host. Every wait is bounded by the driver. */
+export interface RevealTab {
+  /** The level-1 heading once the link has been looked up (no longer "Opening the link…"). */
+  settledHeading(): Promise<string>;
+  waitForHeading(title: string): Promise<void>;
+  /** Waits until an element matching `selector` has exactly this text. */
+  waitForText(selector: string, text: string): Promise<void>;
+  click(selector: string): Promise<void>;
+  fill(selector: string, value: string): Promise<void>;
+  press(key: 'Enter' | 'Tab'): Promise<void>;
+  /** Waits for the element, then returns its textContent. */
+  text(selector: string): Promise<string>;
+  attribute(selector: string, name: string): Promise<string | null>;
+  /** Runs `fn` in the page and returns its (JSON) result. */
+  evaluate<T>(fn: () => T | Promise<T>): Promise<T>;
+  reload(): Promise<void>;
+  /** Clicks the download link and returns what the browser saved. */
+  download(selector: string): Promise<{ name: string; bytes: Uint8Array }>;
+  close(): Promise<void>;
+}
+
+export interface RevealHost {
+  /** Secrets are created here; every request reaching the relay through it is logged (`METHOD /path`). */
+  door: { origin: string; log: string[] };
+  /** The relay itself, for receipts. */
+  relayOrigin: string;
+  /** Opens the link in a fresh tab as a recipient would (typed or clicked). */
+  open(link: string): Promise<RevealTab>;
+  /** A relay of the test's own, on 127.0.0.1, serving the reveal page. */
+  startRelay(env?: Record<string, string>): Promise<{ origin: string; stop(): Promise<unknown> }>;
+  /** The tab's address once the key is dropped, for the secret `id` of `origin`. */
+  addressAfterReveal(origin: string, id: string): string;
+}
+
+const REVEAL = 'form button[type="submit"]';
+const SECRET_TEXT = '.secret pre';
+const COPY = '.secret + .row button';
+const RETRY = '.message button';
+const PASSPHRASE = '#passphrase';
+
+async function receiptState(origin: string, id: string, manageToken: string) {
+  const res = await fetch(`${origin}/api/secrets/${id}/receipt`, { headers: { Authorization: `Bearer ${manageToken}` } });
+  return (await res.json()) as { state: string; viewsLeft: number };
+}
+
+const apiCalls = (log: string[]) => log.filter((line) => line.includes(' /api/'));
+const focusedTag = (tab: RevealTab) => tab.evaluate(() => document.activeElement?.tagName ?? '');
+
+/** Registers the cases with vitest; `host` is read when each case runs (it is made in beforeAll). */
+export function describeRevealCases(host: () => RevealHost): void {
+  it('reveals a text only after the click, drops the key from the address bar, and knows it on reload', async () => {
+    const h = host();
+    const text = 'correct horse battery staple';
+    const secret = await createTestSecret(h.door.origin, { text });
+    h.door.log.length = 0;
+    const tab = await h.open(secret.link);
+    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    // Nothing is consumed before the click: only Look was called, and the relay agrees.
+    expect(apiCalls(h.door.log)).toEqual([`GET /api/secrets/${secret.id}`]);
+    expect(await receiptState(h.relayOrigin, secret.id, secret.manageToken)).toMatchObject({ state: 'active', viewsLeft: 1 });
+
+    await tab.click(REVEAL);
+    expect(await tab.text(SECRET_TEXT)).toBe(text);
+    expect(await tab.attribute(SECRET_TEXT, 'translate')).toBe('no');
+    expect(await tab.attribute(SECRET_TEXT, 'spellcheck')).toBe('false');
+    await expect.poll(() => focusedTag(tab)).toBe('H1');
+    expect(await tab.text('.note')).toBe(strings.revealed.destroyed);
+    expect(await tab.evaluate(() => location.hash)).toBe('');
+    expect(await tab.evaluate(() => location.href)).toBe(h.addressAfterReveal(h.door.origin, secret.id));
+    expect(apiCalls(h.door.log)).toEqual([`GET /api/secrets/${secret.id}`, `POST /api/secrets/${secret.id}/reveal`]);
+    expect(await receiptState(h.relayOrigin, secret.id, secret.manageToken)).toMatchObject({ state: 'read', viewsLeft: 0 });
+    // The tab's own note holds the id and when, never the key or the text.
+    const note = await tab.evaluate(() => JSON.stringify({ ...sessionStorage }));
+    expect(note).toContain(secret.id);
+    for (const part of [secret.link.split('#')[1] as string, text]) expect(note).not.toContain(part);
+
+    // A reload has no key any more: the page says it was revealed here, and asks nothing of the relay.
+    await tab.reload();
+    await tab.waitForHeading(strings.revealedHere.title);
+    expect(apiCalls(h.door.log)).toHaveLength(2);
+    await tab.close();
+
+    // The link itself, opened again, finds the secret already viewed.
+    const again = await h.open(secret.link);
+    expect(await again.settledHeading()).toBe(strings.gone.read.title);
+    await again.close();
+  });
+
+  it('shows multi-line Unicode text exactly as sent, and Copy puts exactly it on the clipboard', async () => {
+    const h = host();
+    const text =
+      '  indented line\n\ttabbed\tcolumns\n\nRTL: שלום עולם\nCombining: e\u0301 n\u0303\nEmoji: 🔑🧪👩‍💻\r\nTrailing spaces   \n<b>not bold</b> & &amp;\n';
+    const secret = await createTestSecret(h.door.origin, { text });
+    const tab = await h.open(secret.link);
+    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    await tab.click(REVEAL);
+    expect(await tab.text(SECRET_TEXT)).toBe(text);
+    expect(await tab.evaluate(() => document.querySelectorAll('.secret b').length)).toBe(0);
+    await tab.click(COPY);
+    await tab.waitForText('.row [role="status"]', strings.revealed.copiedStatus);
+    expect(await tab.evaluate(() => navigator.clipboard.readText())).toBe(text);
+    await tab.close();
+  });
+
+  it('offers a file as a download under its cleaned name with its exact bytes', async () => {
+    const h = host();
+    const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7919) % 256);
+    const secret = await createTestSecret(h.door.origin, {
+      file: { name: '../quarterly\u202Ereport.pdf', mime: 'application/pdf', bytes },
+    });
+    const tab = await h.open(secret.link);
+    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    await tab.click(REVEAL);
+    await tab.waitForHeading(strings.revealed.titleFile);
+    const name = (await tab.attribute('a[download]', 'download')) ?? '';
+    expect(name).toBe('quarterlyreport.pdf');
+    const saved = await tab.download('a[download]');
+    expect(saved.name).toBe(name);
+    expect(saved.bytes).toEqual(bytes);
+    await tab.close();
+  });
+
+  it('asks for the passphrase, counts a wrong one, and reveals with the right one typed (default scrypt cost)', async () => {
+    const h = host();
+    const secret = await createTestSecret(h.door.origin, {
+      text: 'behind a passphrase',
+      passphrase: 'correct horse',
+      kdf: { ...DEFAULT_KDF },
+    });
+    const tab = await h.open(secret.link);
+    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    await tab.fill(PASSPHRASE, 'wrong horse');
+    await tab.click(REVEAL);
+    await tab.waitForText('[role="alert"]', strings.waiting.wrongPassphrase(MAX_PASSPHRASE_ATTEMPTS - 1));
+    await expect.poll(() => tab.evaluate(() => document.activeElement?.id)).toBe('passphrase');
+    expect(await receiptState(h.relayOrigin, secret.id, secret.manageToken)).toMatchObject({ state: 'active', viewsLeft: 1 });
+    // The field has focus with its text selected: typing replaces it, Enter submits.
+    await tab.fill(PASSPHRASE, 'correct horse');
+    await tab.press('Enter');
+    expect(await tab.text(SECRET_TEXT)).toBe('behind a passphrase');
+    await tab.close();
+  });
+
+  it('explains the burn after the last wrong passphrase', async () => {
+    const h = host();
+    const secret = await createTestSecret(h.door.origin, { text: 'never seen', passphrase: 'right', kdf: TEST_KDF });
+    const tab = await h.open(secret.link);
+    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    for (let left = MAX_PASSPHRASE_ATTEMPTS - 1; left >= 1; left--) {
+      await tab.fill(PASSPHRASE, `wrong ${left}`);
+      await tab.click(REVEAL);
+      await tab.waitForText('[role="alert"]', strings.waiting.wrongPassphrase(left));
+    }
+    await tab.fill(PASSPHRASE, 'wrong again');
+    await tab.click(REVEAL);
+    await tab.waitForHeading(strings.gone.burned.title);
+    expect(await receiptState(h.relayOrigin, secret.id, secret.manageToken)).toMatchObject({ state: 'burned' });
+    await tab.close();
+  });
+
+  it('counts views down for a secret that allows two, with the keyboard alone the second time', async () => {
+    const h = host();
+    const secret = await createTestSecret(h.door.origin, { text: 'twice', views: 2 });
+    const first = await h.open(secret.link);
+    expect(await first.settledHeading()).toBe(strings.waiting.title);
+    expect(await first.text('.facts li')).toBe(strings.waiting.views(2));
+    await first.click(REVEAL);
+    await first.waitForText('.note', strings.revealed.viewsLeft(1));
+    await first.close();
+
+    // Focus starts on the heading; Tab reaches Reveal, Enter reveals, Tab Tab reaches Copy.
+    const second = await h.open(secret.link);
+    expect(await second.settledHeading()).toBe(strings.waiting.title);
+    expect(await second.text('.facts li')).toBe(strings.waiting.views(1));
+    const focused = () => second.evaluate(() => document.activeElement?.textContent ?? '');
+    await expect.poll(() => focusedTag(second)).toBe('H1');
+    await second.press('Tab');
+    expect(await focused()).toBe(strings.waiting.reveal);
+    await second.press('Enter');
+    expect(await second.text(SECRET_TEXT)).toBe('twice');
+    await expect.poll(() => focusedTag(second)).toBe('H1');
+    await second.press('Tab'); // the scrollable secret
+    await second.press('Tab');
+    expect(await focused()).toBe(strings.revealed.copy);
+    expect(await second.text('.note')).toBe(strings.revealed.destroyed);
+    await second.close();
+  });
+
+  it('says deleted, not found for a wrong key, and incomplete without a key (asking nothing)', async () => {
+    const h = host();
+    const secret = await createTestSecret(h.door.origin, { text: 'withdrawn' });
+    const res = await fetch(`${h.relayOrigin}/api/secrets/${secret.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${secret.manageToken}` },
+    });
+    expect(res.status).toBe(204);
+    const deleted = await h.open(secret.link);
+    expect(await deleted.settledHeading()).toBe(strings.gone.deleted.title);
+    await deleted.close();
+
+    const other = await createTestSecret(h.door.origin, { text: 'x' });
+    const wrongKey = await h.open(`${h.door.origin}/s/${other.id}#${'A'.repeat(42)}E`);
+    expect(await wrongKey.settledHeading()).toBe(strings.notFound.title);
+    await wrongKey.close();
+
+    h.door.log.length = 0;
+    const noKey = await h.open(`${h.door.origin}/s/${other.id}`);
+    expect(await noKey.settledHeading()).toBe(strings.incomplete.title);
+    expect(apiCalls(h.door.log)).toEqual([]);
+    expect(await receiptState(h.relayOrigin, other.id, other.manageToken)).toMatchObject({ state: 'active' });
+    await noKey.close();
+  });
+
+  it('says when to retry when the relay rate-limits, and offers a retry when the relay is gone', async () => {
+    const h = host();
+    const strict = await h.startRelay({ PSST_RATE_LIMIT_READ: '1' });
+    try {
+      const secret = await createTestSecret(strict.origin, { text: 'not yet' });
+      const tab = await h.open(secret.link);
+      expect(await tab.settledHeading()).toBe(strings.waiting.title); // Look took the only token
+      await tab.click(REVEAL);
+      await tab.waitForHeading(strings.rateLimited.title);
+      expect(await tab.text('.message p')).toMatch(/Please wait (\d+ seconds?|about 1 minute) and try again\. Nothing was opened\./);
+      await tab.click(RETRY);
+      await tab.waitForHeading(strings.rateLimited.title);
+      await tab.close();
+    } finally {
+      await strict.stop();
+    }
+
+    const doomed = await h.startRelay();
+    const secret = await createTestSecret(doomed.origin, { text: 'unreachable' });
+    const tab = await h.open(secret.link);
+    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    await doomed.stop();
+    await tab.click(REVEAL);
+    await tab.waitForHeading(strings.unreachable.title);
+    await tab.click(RETRY);
+    await tab.waitForHeading(strings.unreachable.title);
+    await tab.close();
+  });
+}

@@ -1,0 +1,229 @@
+// Launches Debian's Firefox ESR through puppeteer-core over WebDriver BiDi
+// (playwright-core drives only its own patched Firefox), kept off the network,
+// optionally with the extension's firefox-mv2 build installed as a temporary
+// add-on under a fixed moz-extension host. Recipe: ../shared/FIREFOX.md.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+
+export const FIREFOX_PATH = process.env.PSST_FIREFOX ?? '/usr/bin/firefox-esr';
+/** The extension's gecko id (extension/wxt.config.ts) and the moz-extension host the tests give it. */
+export const GECKO_ID = 'psst@psst.invalid';
+export const EXTENSION_UUID = '5f8a1c2e-3b4d-4e6f-8a9b-0c1d2e3f4a5b';
+export const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
+
+/** Every wait in a Firefox test is bounded by one of these. */
+const LAUNCH_TIMEOUT_MS = 30_000;
+const PROTOCOL_TIMEOUT_MS = 30_000;
+const CLOSE_TIMEOUT_MS = 10_000;
+export const WAIT_MS = 20_000;
+
+const PREFS: Record<string, unknown> = {
+  // With MOZ_DISABLE_NONLOCAL_CONNECTIONS (below), this keeps Firefox from resolving Mozilla's hosts.
+  'services.settings.server': 'data:,#remote-settings-dummy/v1',
+  'intl.accept_languages': 'en-US',
+  'intl.locale.requested': 'en-US',
+  // navigator.clipboard.readText() without the "Paste" prompt (a testing pref), to check what Copy wrote.
+  'dom.events.testing.asyncClipboard': true,
+  'browser.download.folderList': 2,
+  'browser.download.useDownloadDir': true,
+  'browser.download.always_ask_before_handling_new_types': false,
+  'browser.download.alwaysOpenPanel': false,
+};
+
+export interface LaunchedFirefox {
+  browser: Browser;
+  /** Where downloads land (removed by close()). */
+  downloadDir: string;
+  /** A fresh tab with bounded default timeouts. */
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export interface FirefoxWithExtension extends LaunchedFirefox {
+  /**
+   * Opens `moz-extension://…{path}` in a fresh tab. Firefox sends no load event for
+   * extension pages, so the navigation is not awaited: wait for a selector instead.
+   */
+  openExtensionPage(path: string): Promise<Page>;
+  /**
+   * Runs `fn(backgroundWindow, arg)` in the extension's background page (through
+   * runtime.getBackgroundPage() from an extension tab) and returns its JSON result.
+   */
+  background<T, A = undefined>(fn: (bg: BackgroundWindow, arg: A) => T | Promise<T>, arg?: A): Promise<T>;
+}
+
+/** The background page's window: the browser.* APIs and the `psst` handlers entrypoints/background.ts exposes. */
+// biome-ignore lint/suspicious/noExplicitAny: the background's globals are reached untyped from the test
+export type BackgroundWindow = { browser: any; psst: any };
+
+const open = new Set<LaunchedFirefox>();
+process.once('exit', () => {
+  for (const f of open) f.browser.process()?.kill('SIGKILL');
+});
+
+export async function launchFirefox(options: { extensionDir?: string } = {}): Promise<LaunchedFirefox> {
+  if (!existsSync(FIREFOX_PATH)) {
+    throw new Error(`${FIREFOX_PATH} is missing: install Firefox ESR (bash scripts/setup.sh, or apt-get install firefox-esr)`);
+  }
+  const downloadDir = mkdtempSync(join(tmpdir(), 'psst-firefox-downloads-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    protocol: 'webDriverBiDi',
+    executablePath: FIREFOX_PATH,
+    headless: true,
+    // Lets a tab open moz-extension:// pages.
+    args: ['--remote-allow-system-access'],
+    env: { ...process.env, MOZ_DISABLE_NONLOCAL_CONNECTIONS: '1' },
+    extraPrefsFirefox: {
+      ...PREFS,
+      'browser.download.dir': downloadDir,
+      // Fixed before launch: otherwise the host is only written to prefs.js some 300 ms after install.
+      ...(options.extensionDir ? { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }) } : {}),
+    },
+    timeout: LAUNCH_TIMEOUT_MS,
+    protocolTimeout: PROTOCOL_TIMEOUT_MS,
+  });
+  const launched: LaunchedFirefox = {
+    browser,
+    downloadDir,
+    async newPage() {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(WAIT_MS);
+      page.setDefaultNavigationTimeout(WAIT_MS);
+      return page;
+    },
+    async close() {
+      open.delete(launched);
+      const closed = browser.close().catch(() => {});
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)))]);
+      clearTimeout(timer);
+      browser.process()?.kill('SIGKILL');
+      rmSync(downloadDir, { recursive: true, force: true });
+    },
+  };
+  open.add(launched);
+  if (options.extensionDir) {
+    try {
+      await browser.installExtension(options.extensionDir);
+    } catch (error) {
+      await launched.close();
+      throw error;
+    }
+  }
+  return launched;
+}
+
+/** Firefox with the unpacked extension (`.output/firefox-mv2`) installed as a temporary add-on. */
+export async function launchFirefoxWithExtension(extensionDir: string): Promise<FirefoxWithExtension> {
+  const launched = await launchFirefox({ extensionDir });
+  const openExtensionPage = async (path: string) => {
+    const page = await launched.newPage();
+    void page.goto(`${EXTENSION_ORIGIN}${path}`).catch(() => {});
+    return page;
+  };
+  let control: Page | undefined;
+  const background = async <T, A>(fn: (bg: BackgroundWindow, arg: A) => T | Promise<T>, arg?: A): Promise<T> => {
+    if (!control) {
+      // An extension page that does nothing on its own: the reveal page without a link.
+      control = await openExtensionPage('/reveal.html');
+      await control.waitForFunction(() => typeof browser !== 'undefined' && document.querySelector('h1') !== null);
+    }
+    const json = await control.evaluate(
+      `(async () => { const bg = await browser.runtime.getBackgroundPage(); const r = await (${fn.toString()})(bg, ${JSON.stringify(arg ?? null)}); return JSON.stringify(r === undefined ? null : r); })()`,
+    );
+    return JSON.parse(json as string) as T;
+  };
+  return { ...launched, openExtensionPage, background };
+}
+
+declare const browser: unknown;
+
+/** Polling for waitForFunction: a timer, since requestAnimationFrame stops in a tab that is not in front. */
+const POLL = { polling: 50 } as const;
+
+/**
+ * A tab driven by puppeteer with the reads and waits the browser suites share
+ * (the RevealTab of reveal-page/test/reveal-cases.ts). `loading` is the heading
+ * shown before the page has looked the link up.
+ */
+export function firefoxTab(page: Page, options: { downloadDir: string; loading: string }) {
+  return {
+    page,
+    async settledHeading(): Promise<string> {
+      const h1 = await page.waitForFunction(
+        (loading: string) => {
+          const text = document.querySelector('h1')?.textContent;
+          return text && text !== loading ? text : false;
+        },
+        POLL,
+        options.loading,
+      );
+      return (await h1.jsonValue()) as string;
+    },
+    async waitForHeading(title: string): Promise<void> {
+      await page.waitForFunction((t: string) => document.querySelector('h1')?.textContent === t, POLL, title);
+    },
+    async waitForText(selector: string, text: string): Promise<void> {
+      await page.waitForFunction(
+        (s: string, t: string) => [...document.querySelectorAll(s)].some((e) => e.textContent === t),
+        POLL,
+        selector,
+        text,
+      );
+    },
+    async click(selector: string): Promise<void> {
+      const element = await page.waitForSelector(selector, { visible: true });
+      await page.waitForFunction((s: string) => !(document.querySelector(s) as HTMLButtonElement | null)?.disabled, POLL, selector);
+      await element?.click();
+    },
+    /** Focuses the field, selects what it holds and types over it, as a person would. */
+    async fill(selector: string, value: string): Promise<void> {
+      await page.waitForSelector(selector, { visible: true });
+      await page.$eval(selector, (e) => {
+        (e as HTMLInputElement).focus();
+        (e as HTMLInputElement).select();
+      });
+      await page.keyboard.type(value);
+    },
+    async press(key: 'Enter' | 'Tab'): Promise<void> {
+      await page.keyboard.press(key);
+    },
+    async text(selector: string): Promise<string> {
+      await page.waitForSelector(selector);
+      return page.$eval(selector, (e) => e.textContent ?? '');
+    },
+    async attribute(selector: string, name: string): Promise<string | null> {
+      await page.waitForSelector(selector);
+      return page.$eval(selector, (e, n) => e.getAttribute(n), name);
+    },
+    evaluate<T>(fn: () => T | Promise<T>): Promise<T> {
+      return page.evaluate(fn) as Promise<T>;
+    },
+    async reload(): Promise<void> {
+      // Not page.reload(): on an extension page Firefox never reports the load.
+      await page.evaluate(() => location.reload()).catch(() => {});
+    },
+    /** Clicks the download link and waits for the browser to have saved a new file. */
+    async download(selector: string): Promise<{ name: string; bytes: Uint8Array }> {
+      const before = new Set(readdirSync(options.downloadDir));
+      await this.click(selector);
+      const end = Date.now() + WAIT_MS;
+      for (;;) {
+        const files = readdirSync(options.downloadDir);
+        const fresh = files.filter((f) => !before.has(f) && !f.endsWith('.part'));
+        if (fresh.length === 1 && !files.some((f) => f.endsWith('.part'))) {
+          const name = fresh[0] as string;
+          return { name, bytes: new Uint8Array(readFileSync(join(options.downloadDir, name))) };
+        }
+        if (Date.now() > end) throw new Error(`no download finished in ${options.downloadDir} (found ${JSON.stringify(files)})`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async close(): Promise<void> {
+      await page.close().catch(() => {});
+    },
+  };
+}

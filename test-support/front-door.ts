@@ -1,0 +1,63 @@
+// A reverse proxy in front of a relay that records every request before the
+// relay sees it: the relay's request log, for the browser tests that check
+// what reached the server (and what did not).
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query, as received. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface FrontDoor {
+  origin: string;
+  /** Every request that arrived, `METHOD /path?query`, in order. */
+  log: string[];
+  /** The same requests with their headers and bodies (UTF-8), in order. */
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1; `host` names it in `origin` (e.g. 'localhost', a host the extension holds no permission for). */
+export async function startFrontDoor(relayOrigin: string, host = '127.0.0.1'): Promise<FrontDoor> {
+  const target = new URL(relayOrigin);
+  const log: string[] = [];
+  const requests: RecordedRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    log.push(`${req.method} ${req.url}`);
+    const recorded: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, body: '' };
+    requests.push(recorded);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      recorded.body = Buffer.concat(chunks).toString('utf8');
+    });
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://${host}:${port}`,
+    log,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
