@@ -37,6 +37,39 @@ export interface ApiLimits {
   maxViews: number;
 }
 
+const hex = /* @__PURE__ */ z.string().check(z.regex(/^[0-9a-f]*$/, 'must be lowercase hex'), z.maxLength(1_024));
+
+/**
+ * PROTOCOL.md "Proof of work": an ALTCHA PoW v2 challenge (`altcha-lib` 2.x `createChallenge`), as the relay
+ * signs it. Strict: the relay checks the signature over exactly these fields.
+ */
+export const ProofOfWorkChallenge = /* @__PURE__ */ z.strictObject({
+  parameters: z.strictObject({
+    algorithm: z.string().check(z.maxLength(32)),
+    nonce: hex,
+    salt: hex,
+    cost: int(1),
+    keyLength: int(1, 64),
+    keyPrefix: hex,
+    keySignature: z.optional(hex),
+    memoryCost: z.optional(int(1)),
+    parallelism: z.optional(int(1)),
+    expiresAt: z.optional(int(1)),
+    data: z.optional(
+      z.record(z.string().check(z.maxLength(64)), z.union([z.string().check(z.maxLength(256)), z.number(), z.boolean(), z.null()])),
+    ),
+  }),
+  signature: hex,
+});
+export type ProofOfWorkChallenge = z.infer<typeof ProofOfWorkChallenge>;
+
+/** What a create carries: the challenge as received and the solution as `solveChallenge` returns it. */
+export const ProofOfWork = /* @__PURE__ */ z.strictObject({
+  challenge: ProofOfWorkChallenge,
+  solution: z.strictObject({ counter: int(0, 0xffff_ffff), derivedKey: hex, time: z.optional(z.number()) }),
+});
+export type ProofOfWork = z.infer<typeof ProofOfWork>;
+
 /** The create body under the given relay limits. */
 export function createSecretRequestSchema(limits: ApiLimits) {
   return z.strictObject({
@@ -45,6 +78,7 @@ export function createSecretRequestSchema(limits: ApiLimits) {
     passphraseVerifier: z.optional(B64u32),
     ttl: int(MIN_TTL_SECONDS, limits.maxTtlSeconds),
     views: z._default(int(1, limits.maxViews), DEFAULT_VIEWS),
+    proofOfWork: z.optional(ProofOfWork),
   });
 }
 
@@ -105,7 +139,7 @@ export const ErrorCode = /* @__PURE__ */ z.enum([
   'not_found',
   'gone',
   'wrong_passphrase',
-  /** PROTOCOL.md "Proof of work": the relay asks for a solved challenge (this relay does not yet). */
+  /** PROTOCOL.md "Proof of work": the relay asks for a solved challenge (missing, invalid, expired or already used). */
   'proof_of_work_required',
   'method_not_allowed',
   'internal',
@@ -163,6 +197,7 @@ export const apiPaths = {
   reveal: (id: string) => `/api/secrets/${id}/reveal`,
   receipt: (id: string) => `/api/secrets/${id}/receipt`,
   config: '/api/config',
+  challenge: '/api/challenge',
   healthz: '/healthz',
   readyz: '/readyz',
 } as const;

@@ -56,6 +56,13 @@ export interface Config {
   lingerMaxBytes: number | null;
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
+  /** PROTOCOL.md "Proof of work": never asked, asked under pressure, or asked of every create. */
+  proofOfWork: 'off' | 'auto' | 'always';
+  /** PBKDF2-SHA256 iterations per attempt, and the attempts: the secret counter is drawn from [0, max). */
+  proofOfWorkCost: number;
+  proofOfWorkMaxCounter: number;
+  /** How long a challenge may be used after it was handed out. */
+  proofOfWorkExpirySeconds: number;
 }
 
 /** A bad environment variable: the message names it and says what is expected. */
@@ -130,6 +137,10 @@ const schema = z.object({
   PSST_LINGER_MAX_BYTES: int(0, 1_073_741_824).optional(),
   PSST_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   PSST_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], 'must be debug, info, warn or error').default('info'),
+  PSST_PROOF_OF_WORK: z.enum(['off', 'auto', 'always'], 'must be off, auto or always').default('auto'),
+  PSST_PROOF_OF_WORK_COST: int(1, 1_000_000).default(2_000),
+  PSST_PROOF_OF_WORK_MAX_COUNTER: int(2, 10_000_000).default(1_000),
+  PSST_PROOF_OF_WORK_EXPIRY_SECONDS: int(1, 600).default(300),
 });
 
 /** Every variable the relay reads, in the order of the README's configuration table. */
@@ -212,6 +223,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     lingerMaxBytes: e.PSST_LINGER_MAX_BYTES ?? null,
     shutdownTimeoutMs: e.PSST_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.PSST_LOG_LEVEL,
+    proofOfWork: e.PSST_PROOF_OF_WORK,
+    proofOfWorkCost: e.PSST_PROOF_OF_WORK_COST,
+    proofOfWorkMaxCounter: e.PSST_PROOF_OF_WORK_MAX_COUNTER,
+    proofOfWorkExpirySeconds: e.PSST_PROOF_OF_WORK_EXPIRY_SECONDS,
   };
   return { config: Object.freeze(config), warnings };
 }

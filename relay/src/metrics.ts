@@ -20,6 +20,7 @@ export const REJECT_REASONS = [
   'creation_disabled',
   'storage_unavailable',
   'wrong_passphrase',
+  'proof_of_work',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -27,7 +28,7 @@ export const DB_OPERATIONS = ['get', 'create', 'reveal', 'wrong_passphrase', 'de
 
 /** The answers each route normally gives; their series exist from the start. */
 const EXPECTED: Record<string, Record<string, number[]>> = {
-  '/api/secrets': { POST: [201, 400, 413, 415, 429, 500, 503] },
+  '/api/secrets': { POST: [201, 400, 403, 413, 415, 429, 500, 503] },
   '/api/secrets/:id': { GET: [200, 404, 410, 429, 500, 503], DELETE: [204, 404, 429, 500, 503] },
   '/api/secrets/:id/reveal': { POST: [200, 400, 403, 404, 410, 413, 415, 429, 500, 503] },
   '/api/secrets/:id/receipt': { GET: [200, 404, 429, 500, 503] },

@@ -11,6 +11,7 @@ import { HttpError } from '../http-error.js';
 import type { RelayResponse } from '../http-types.js';
 import { freshRandomBytes } from '../random.js';
 import { type NewSecret, type SecretRecord, StorageUnavailableError } from '../store/types.js';
+import { checkProofOfWork } from './challenge.js';
 import {
   gone,
   isJsonContentType,
@@ -88,15 +89,18 @@ export function createSecret(ctx: RouteContext, deps: RouteDeps) {
       header.kdf ? 'required: the envelope is sealed with a passphrase' : 'not allowed: the envelope is sealed without a passphrase',
     );
   }
-  return insertSecret(deps, {
-    envelope,
-    accessVerifier: decodeB64u(body.accessVerifier),
-    passphraseVerifier: body.passphraseVerifier === undefined ? null : decodeB64u(body.passphraseVerifier),
-    kdf: header.kdf,
-    views: body.views,
-    createdAt: ctx.now,
-    expiresAt: ctx.now + body.ttl * 1000,
-  });
+  // Last of the checks (each challenge is used up here), right before the insert.
+  return checkProofOfWork(ctx, deps, body.proofOfWork).then(() =>
+    insertSecret(deps, {
+      envelope,
+      accessVerifier: decodeB64u(body.accessVerifier),
+      passphraseVerifier: body.passphraseVerifier === undefined ? null : decodeB64u(body.passphraseVerifier),
+      kdf: header.kdf,
+      views: body.views,
+      createdAt: ctx.now,
+      expiresAt: ctx.now + body.ttl * 1000,
+    }),
+  );
 }
 
 async function insertSecret(deps: RouteDeps, secret: Omit<NewSecret, 'id' | 'manageVerifier'>): Promise<RelayResponse> {

@@ -12,8 +12,7 @@ export function relaySettings(config: Config): RelayConfigResponse {
     maxViews: config.maxViews,
     maxEnvelopeBytes: config.maxEnvelopeBytes,
     createEnabled: config.createEnabled,
-    // Proof of work is not implemented yet; PROTOCOL.md: "off" means never asked.
-    proofOfWork: 'off',
+    proofOfWork: config.proofOfWork,
   };
 }
 

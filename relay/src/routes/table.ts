@@ -1,6 +1,7 @@
 // The route table: path patterns, their templates (the only form that reaches
 // logs and metrics), the methods each accepts, and which rate limit applies.
 
+import { getChallenge } from './challenge.js';
 import type { RouteHandler } from './context.js';
 import { healthz, readyz } from './health.js';
 import { createSecret, deleteSecret, getReceipt, lookSecret, revealSecret } from './secrets.js';
@@ -38,6 +39,8 @@ export const ROUTES: readonly Route[] = [
     pattern: new RegExp(`^/api/secrets/${ID}/receipt$`),
     methods: { GET: { handler: getReceipt, limit: 'read' } },
   },
+  // Rate-limited like create (the same bucket): a challenge is only good for a create.
+  { template: '/api/challenge', pattern: /^\/api\/challenge$/, methods: { GET: { handler: getChallenge, limit: 'create' } } },
   { template: '/api/config', pattern: /^\/api\/config$/, methods: { GET: { handler: getRelayConfig, limit: 'read' } } },
   { template: '/healthz', pattern: /^\/healthz$/, methods: { GET: { handler: healthz, limit: null } } },
   { template: '/readyz', pattern: /^\/readyz$/, methods: { GET: { handler: readyz, limit: null } } },

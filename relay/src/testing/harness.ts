@@ -53,6 +53,7 @@ export async function startTestRelay(
     PSST_HTTP_ENGINE: engine,
     PSST_RATE_LIMIT_CREATE: '0',
     PSST_RATE_LIMIT_READ: '0',
+    PSST_PROOF_OF_WORK: 'off',
     PSST_LOG_LEVEL: 'debug',
     ...env,
   });
