@@ -2,14 +2,15 @@
 // relay's limits before anything is encrypted, seal text or a file with the
 // protocol, create it on the relay, build the link. The key stays here and in
 // the returned link; only the envelope and the verifiers are sent.
-import type { CreateSecretResponse, RelayConfigResponse } from '@psst/protocol/api';
+import type { CreateSecretRequest, CreateSecretResponse, RelayConfigResponse } from '@psst/protocol/api';
 import { encodeB64u } from '@psst/protocol/b64u';
 import { bucketSize, encodeMeta, type SecretMeta } from '@psst/protocol/framing';
 import type { ProgressCallback } from '@psst/protocol/key-schedule';
 import { type KdfParams, MIN_TTL_SECONDS, NONCE_BYTES, TAG_BYTES } from '@psst/protocol/limits';
 import { buildLink } from '@psst/protocol/link';
 import { sealSecret } from '@psst/protocol/secret';
-import { createSecret, type FetchLike } from './relay-client.js';
+import { solveProofOfWork } from './proof-of-work.js';
+import { createSecret, type FetchLike, fetchChallenge, isProofOfWorkRequired } from './relay-client.js';
 
 export type SecretInput = { type: 'text'; text: string } | { type: 'file'; name: string; mime: string; bytes: Uint8Array };
 
@@ -25,11 +26,14 @@ export interface CreateLinkInput {
   kdf?: KdfParams;
   /** The relay's settings (loadRelayConfig): the secret is checked against them before it is encrypted. */
   config: Readonly<RelayConfigResponse>;
-  /** What is happening now, for a progress display; `fraction` is known only while deriving. */
+  /** What is happening now, for a progress display; `fraction` is known only while deriving and proving. */
   onPhase?: (phase: CreatePhase, fraction?: number) => void;
+  /** Cancels a proof of work in progress (the only step that may take long without the user's passphrase). */
+  signal?: AbortSignal;
 }
 
-export type CreatePhase = 'deriving' | 'encrypting' | 'uploading';
+/** `proving`: solving the relay's proof-of-work challenge (PROTOCOL.md), when it asks for one. */
+export type CreatePhase = 'deriving' | 'encrypting' | 'proving' | 'uploading';
 
 export interface CreatedLink {
   /** The full link with the key in its fragment: shown or copied, never stored. */
@@ -95,13 +99,34 @@ export async function createLink(fetchFn: FetchLike, input: CreateLinkInput): Pr
     ...(input.kdf ? { kdf: input.kdf } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
-  input.onPhase?.('uploading');
-  const created = await createSecret(fetchFn, input.relayUrl, {
+  const request: CreateSecretRequest = {
     envelope: encodeB64u(sealed.envelope),
     accessVerifier: sealed.accessVerifier,
     ...(sealed.passphraseVerifier ? { passphraseVerifier: sealed.passphraseVerifier } : {}),
     ttl: input.ttl,
     views: input.views,
-  });
+  };
+  const prove = async (): Promise<CreateSecretRequest> => {
+    input.onPhase?.('proving', 0);
+    const challenge = await fetchChallenge(fetchFn, input.relayUrl);
+    const proofOfWork = await solveProofOfWork(challenge, {
+      onProgress: (fraction) => input.onPhase?.('proving', fraction),
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    return { ...request, proofOfWork };
+  };
+  // A relay that always asks gets the proof with the first create; any other is asked only when it answers 403
+  // proof_of_work_required, and then the create is retried once, with a freshly solved challenge.
+  const first = input.config.proofOfWork === 'always' ? await prove() : request;
+  input.onPhase?.('uploading');
+  let created: CreateSecretResponse;
+  try {
+    created = await createSecret(fetchFn, input.relayUrl, first);
+  } catch (error) {
+    if (!isProofOfWorkRequired(error)) throw error;
+    const retry = await prove();
+    input.onPhase?.('uploading');
+    created = await createSecret(fetchFn, input.relayUrl, retry);
+  }
   return { link: buildLink(input.relayUrl, created.id, sealed.key), created };
 }

@@ -9,6 +9,7 @@ import {
   DEFAULT_RELAY_CONFIG,
   ErrorResponse,
   HealthResponse,
+  ProofOfWorkChallenge,
   ReceiptResponse,
   RelayConfigResponse,
 } from '@psst/protocol/api';
@@ -109,6 +110,18 @@ export async function checkHealth(fetchFn: FetchLike, relayUrl: string): Promise
   const response = await send(fetchFn, relayUrl + apiPaths.healthz, { method: 'GET' });
   if (response.status !== 200) throw await failure(response);
   parse(HealthResponse, await readJson(response), 'health answer');
+}
+
+/** `GET /api/challenge` (PROTOCOL.md "Proof of work"): a challenge to solve for the next create. */
+export async function fetchChallenge(fetchFn: FetchLike, relayUrl: string): Promise<ProofOfWorkChallenge> {
+  const response = await send(fetchFn, relayUrl + apiPaths.challenge, { method: 'GET' });
+  if (response.status !== 200) throw await failure(response);
+  return parse(ProofOfWorkChallenge, await readJson(response), 'proof-of-work challenge');
+}
+
+/** The relay refused a create for want of a (valid, unexpired, unused) proof of work. */
+export function isProofOfWorkRequired(error: unknown): boolean {
+  return error instanceof RelayError && error.status === 403 && error.body?.error === 'proof_of_work_required';
 }
 
 /** `GET /api/config`: the relay's limits and whether it creates at all. */
