@@ -43,8 +43,8 @@ export interface LaunchedFirefox {
 
 export interface FirefoxWithExtension extends LaunchedFirefox {
   /**
-   * Opens `moz-extension://…{path}` in a fresh tab. Firefox sends no load event for
-   * extension pages, so the navigation is not awaited: wait for a selector instead.
+   * Opens `moz-extension://…{path}` in a fresh tab, in front. Firefox sends no load event for
+   * extension pages, so the navigation is not awaited: this polls until the tab holds the page.
    */
   openExtensionPage(path: string): Promise<Page>;
   /**
@@ -121,7 +121,10 @@ export async function launchFirefoxWithExtension(extensionDir: string): Promise<
   const launched = await launchFirefox({ extensionDir });
   const openExtensionPage = async (path: string) => {
     const page = await launched.newPage();
-    void page.goto(`${EXTENSION_ORIGIN}${path}`).catch(() => {});
+    await page.bringToFront();
+    const url = `${EXTENSION_ORIGIN}${path}`;
+    void page.goto(url).catch(() => {});
+    await pollPage(page, (u: string) => location.href === u && document.readyState !== 'loading', url, url);
     return page;
   };
   let control: Page | undefined;
@@ -129,7 +132,7 @@ export async function launchFirefoxWithExtension(extensionDir: string): Promise<
     if (!control) {
       // An extension page that does nothing on its own: the reveal page without a link.
       control = await openExtensionPage('/reveal.html');
-      await control.waitForFunction(() => typeof browser !== 'undefined' && document.querySelector('h1') !== null);
+      await pollPage(control, () => typeof browser !== 'undefined' && document.querySelector('h1') !== null, null, 'the control page');
     }
     const json = await control.evaluate(
       `(async () => { const bg = await browser.runtime.getBackgroundPage(); const r = await (${fn.toString()})(bg, ${JSON.stringify(arg ?? null)}); return JSON.stringify(r === undefined ? null : r); })()`,
@@ -141,8 +144,27 @@ export async function launchFirefoxWithExtension(extensionDir: string): Promise<
 
 declare const browser: unknown;
 
-/** Polling for waitForFunction: a timer, since requestAnimationFrame stops in a tab that is not in front. */
-const POLL = { polling: 50 } as const;
+/**
+ * Evaluates `fn(arg)` in the tab every 50 ms until it returns something truthy, and returns that.
+ * Not waitForFunction: Firefox's remote agent fails an evaluation that meets a navigation (the
+ * redirect to an extension page, a reload) instead of retrying it, and requestAnimationFrame
+ * stops in a tab that is not in front.
+ */
+export async function pollPage<T, A>(page: Page, fn: (arg: A) => T, arg: A, what: string, timeoutMs = WAIT_MS): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = (await page.evaluate(fn, arg)) as T;
+      if (value) return value as NonNullable<T>;
+      last = value;
+    } catch (error) {
+      last = error; // the document is being replaced: try again in the next one
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /**
  * A tab driven by puppeteer with the reads and waits the browser suites share
@@ -152,31 +174,45 @@ const POLL = { polling: 50 } as const;
 export function firefoxTab(page: Page, options: { downloadDir: string; loading: string }) {
   return {
     page,
-    async settledHeading(): Promise<string> {
-      const h1 = await page.waitForFunction(
+    settledHeading(): Promise<string> {
+      return pollPage(
+        page,
         (loading: string) => {
           const text = document.querySelector('h1')?.textContent;
-          return text && text !== loading ? text : false;
+          return text && text !== loading ? text : '';
         },
-        POLL,
         options.loading,
+        'a heading other than the loading one',
       );
-      return (await h1.jsonValue()) as string;
     },
     async waitForHeading(title: string): Promise<void> {
-      await page.waitForFunction((t: string) => document.querySelector('h1')?.textContent === t, POLL, title);
+      await pollPage(page, (t: string) => document.querySelector('h1')?.textContent === t, title, `the heading ${JSON.stringify(title)}`);
     },
     async waitForText(selector: string, text: string): Promise<void> {
-      await page.waitForFunction(
-        (s: string, t: string) => [...document.querySelectorAll(s)].some((e) => e.textContent === t),
-        POLL,
-        selector,
-        text,
+      await pollPage(
+        page,
+        ([s, t]: [string, string]) => [...document.querySelectorAll(s)].some((e) => e.textContent === t),
+        [selector, text] as [string, string],
+        `${selector} reading ${JSON.stringify(text)}`,
+      );
+    },
+    /** Waits until the tab shows a document whose address starts with `prefix`. */
+    async waitForAddress(prefix: string): Promise<void> {
+      await pollPage(
+        page,
+        (p: string) => location.href.startsWith(p) && document.readyState !== 'loading',
+        prefix,
+        `an address starting ${prefix}`,
       );
     },
     async click(selector: string): Promise<void> {
       const element = await page.waitForSelector(selector, { visible: true });
-      await page.waitForFunction((s: string) => !(document.querySelector(s) as HTMLButtonElement | null)?.disabled, POLL, selector);
+      await pollPage(
+        page,
+        (s: string) => !(document.querySelector(s) as HTMLButtonElement | null)?.disabled,
+        selector,
+        `${selector} enabled`,
+      );
       await element?.click();
     },
     /** Focuses the field, selects what it holds and types over it, as a person would. */

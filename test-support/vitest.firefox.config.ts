@@ -12,6 +12,8 @@ export default defineConfig({
     root: join(import.meta.dirname, '..'),
     include: ['*/test/**/*.firefox.test.ts'],
     environment: 'node',
+    // English, as the browsers are told to speak (test-support/firefox.ts): the words the cases expect.
+    setupFiles: [join(import.meta.dirname, 'english.ts')],
     testTimeout: 90_000,
     hookTimeout: 60_000,
   },

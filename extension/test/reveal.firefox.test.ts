@@ -1,0 +1,189 @@
+// The extension's reveal path in Debian's Firefox ESR with the built
+// firefox-mv2 installed: links of a relay psst holds (the install-time
+// http://127.0.0.1/*) are redirected by the blocking webRequest listener
+// (lib/redirect.ts) to the extension's own reveal.html before the relay is
+// asked for anything, and every case of the reveal page runs there
+// (reveal-page/test/reveal-cases.ts). Then a link clicked in a page, a relay
+// without permission and the setting off (the relay's page opens), the popup's
+// "Open a link" and the "Open with psst" menu.
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { strings } from '@psst/reveal-ui/strings';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeRevealCases, type RevealHost } from '../../reveal-page/test/reveal-cases';
+import { EXTENSION_ORIGIN, type FirefoxWithExtension, firefoxTab, launchFirefoxWithExtension } from '../../test-support/firefox';
+import { type FrontDoor, startFrontDoor } from '../../test-support/front-door';
+import { createTestSecret, type RunningRelay, startRelay } from '../../test-support/relay';
+
+const root = join(import.meta.dirname, '..');
+const extensionDir = join(root, '.output', 'firefox-mv2');
+const revealDist = join(root, '..', 'reveal-page', 'dist');
+const REVEAL_PREFIX = `${EXTENSION_ORIGIN}/reveal.html?link=`;
+
+let relay: RunningRelay;
+/** The relay as http://127.0.0.1:PORT (granted at install) and as http://localhost:PORT (never granted). */
+let door: FrontDoor;
+let foreign: FrontDoor;
+let firefox: FirefoxWithExtension;
+let host: RevealHost;
+/** Serves the "chat" page a recipient clicks a link in. */
+let chat: { origin: string; server: Server };
+
+const tabOf = (page: import('puppeteer-core').Page) =>
+  firefoxTab(page, { downloadDir: firefox.downloadDir, loading: strings.looking.title });
+const keyOf = (link: string) => link.split('#')[1] as string;
+
+/** Opens `url` in a fresh tab without awaiting the navigation (it may end on an extension page, which never reports its load). */
+async function navigate(url: string) {
+  const page = await firefox.newPage();
+  await page.bringToFront();
+  void page.goto(url).catch(() => {});
+  return tabOf(page);
+}
+
+/** The address of the tab's document, read inside it (puppeteer's page.url() stays about:blank on extension pages). */
+const address = (tab: ReturnType<typeof tabOf>) => tab.evaluate(() => location.href);
+
+/** Every open tab's address, as the extension's tabs API sees it. */
+const tabUrls = () => firefox.background(async (bg) => ((await bg.browser.tabs.query({})) as { url: string }[]).map((t) => t.url));
+
+beforeAll(async () => {
+  for (const [path, command] of [
+    [join(extensionDir, 'manifest.json'), 'pnpm --filter @psst/extension build'],
+    [join(revealDist, 'index.html'), 'pnpm --filter @psst/reveal-page build'],
+  ] as const) {
+    if (!existsSync(path)) throw new Error(`${path} is missing: run \`${command}\` first (the root \`pnpm test\` builds before testing)`);
+  }
+  relay = await startRelay({ staticDir: revealDist });
+  door = await startFrontDoor(relay.origin);
+  foreign = await startFrontDoor(relay.origin, 'localhost');
+  firefox = await launchFirefoxWithExtension(extensionDir);
+  const server = createServer((req, res) => {
+    const link = new URL(req.url ?? '/', 'http://x').searchParams.get('link') ?? '';
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.end(`<!doctype html><title>chat</title><a href="${link.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}">the link</a>`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  chat = { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  host = {
+    door,
+    relayOrigin: relay.origin,
+    async open(link) {
+      const tab = await navigate(link);
+      await tab.waitForAddress(REVEAL_PREFIX);
+      return tab;
+    },
+    startRelay: (env) => startRelay({ staticDir: revealDist, ...(env ? { env } : {}) }),
+    addressAfterReveal: (origin, id) => `${REVEAL_PREFIX}${origin}/s/${id}`,
+  };
+});
+
+afterAll(async () => {
+  await firefox?.close();
+  await door?.close();
+  await foreign?.close();
+  await relay?.stop();
+  await new Promise((resolve) => chat?.server.close(resolve));
+});
+
+describe('the extension’s reveal page in Firefox, reached by the webRequest redirect', () => {
+  it('redirects a typed link of the install-time relay before the relay sees a request, key in the fragment', async () => {
+    const secret = await createTestSecret(door.origin, { text: 'typed' });
+    door.log.length = 0;
+    const tab = await host.open(secret.link);
+    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    expect(await address(tab)).toBe(`${REVEAL_PREFIX}${door.origin}/s/${secret.id}#${keyOf(secret.link)}`);
+    expect(door.log).toEqual([`GET /api/secrets/${secret.id}`]);
+    await tab.close();
+  });
+
+  describeRevealCases(() => host);
+});
+
+describe('links clicked, of relays without permission, and opened on purpose', () => {
+  /** A "chat" page on another origin holding `link` as an anchor. */
+  const chatWith = async (link: string) => {
+    const page = await firefox.newPage();
+    await page.bringToFront();
+    await page.goto(`${chat.origin}/chat?link=${encodeURIComponent(link)}`);
+    return tabOf(page);
+  };
+
+  it('redirects a link clicked in a page: no /s/ and no /assets/ request reaches the relay', async () => {
+    const secret = await createTestSecret(door.origin, { text: 'clicked' });
+    door.log.length = 0;
+    const tab = await chatWith(secret.link);
+    await tab.click('a');
+    await tab.waitForAddress(REVEAL_PREFIX);
+    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    await tab.click('form button[type="submit"]');
+    expect(await tab.text('.secret pre')).toBe('clicked');
+    expect(door.log).toEqual([`GET /api/secrets/${secret.id}`, `POST /api/secrets/${secret.id}/reveal`]);
+    await tab.close();
+  });
+
+  it('leaves links of a relay without host permission alone: the relay’s page opens', async () => {
+    const secret = await createTestSecret(foreign.origin, { text: 'not granted' });
+    foreign.log.length = 0;
+    const page = await firefox.newPage();
+    await page.goto(secret.link);
+    const tab = tabOf(page);
+    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    expect(await address(tab)).toBe(secret.link);
+    expect(foreign.log).toContain(`GET /s/${secret.id}`);
+    await tab.close();
+  });
+
+  it('lets the relay’s page open when the setting is off, and redirects again when it is on', async () => {
+    await firefox.background((bg) => bg.browser.storage.local.set({ openLinksInExtension: false }));
+    try {
+      const secret = await createTestSecret(door.origin, { text: 'setting off' });
+      door.log.length = 0;
+      const page = await firefox.newPage();
+      await page.goto(secret.link);
+      const tab = tabOf(page);
+      expect(await tab.settledHeading()).toBe(strings.waiting.title);
+      expect(await address(tab)).toBe(secret.link);
+      expect(door.log).toContain(`GET /s/${secret.id}`);
+      await tab.close();
+    } finally {
+      await firefox.background((bg) => bg.browser.storage.local.set({ openLinksInExtension: true }));
+    }
+    const secret = await createTestSecret(door.origin, { text: 'setting on' });
+    const tab = await host.open(secret.link);
+    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    await tab.close();
+  });
+
+  it('opens a pasted link from the popup’s "Open a link" in the extension’s reveal page', async () => {
+    const secret = await createTestSecret(door.origin, { text: 'from the popup' });
+    const popup = tabOf(await firefox.openExtensionPage('/popup.html'));
+    await popup.fill('#open-link', `  ${secret.link}  `);
+    await popup.press('Enter');
+    const target = `${REVEAL_PREFIX}${door.origin}/s/${secret.id}#${keyOf(secret.link)}`;
+    await expect.poll(tabUrls, { timeout: 10_000 }).toContain(target);
+    await popup.close();
+  });
+
+  it('opens a link from the "Open with psst" menu in the extension’s reveal page, and reveals it there', async () => {
+    const secret = await createTestSecret(door.origin, { text: 'from the menu' });
+    await firefox.background((bg, linkUrl) => bg.psst.onMenuClick({ menuItemId: 'psst-open-link', linkUrl }, {}), secret.link);
+    const target = `${REVEAL_PREFIX}${door.origin}/s/${secret.id}#${keyOf(secret.link)}`;
+    await expect.poll(tabUrls, { timeout: 10_000 }).toContain(target);
+    const pages = await firefox.browser.pages();
+    let opened: ReturnType<typeof tabOf> | undefined;
+    for (const page of pages) {
+      const tab = tabOf(page);
+      if ((await address(tab).catch(() => '')) === target) opened = tab;
+    }
+    expect(opened).toBeDefined();
+    const tab = opened as ReturnType<typeof tabOf>;
+    await tab.page.bringToFront();
+    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    await tab.click('form button[type="submit"]');
+    expect(await tab.text('.secret pre')).toBe('from the menu');
+    await tab.close();
+  });
+});
