@@ -6,8 +6,16 @@ import { defineConfig } from 'wxt';
 // By path, not by package name: WXT loads this file before any package is built, and its loader ignores
 // the "source" export condition. Same module as @psst/client/relay-url.
 import { FALLBACK_RELAY_URL, hostPatternFor, normaliseRelayUrl } from '../client/src/relay-url';
+// The same for the catalogues: _locales/<locale>/messages.json is generated from i18n/locales at every build.
+import { readLanguage } from '../i18n/src/catalogue-files';
+import { messageName, toExtensionMessages } from '../i18n/src/extension';
+import { LANGUAGES } from '../i18n/src/languages';
+import { MANIFEST_MESSAGES } from './lib/manifest-messages';
 
 const defaultRelay = normaliseRelayUrl(process.env.WXT_PSST_RELAY_URL || FALLBACK_RELAY_URL);
+
+/** A manifest text the browser takes from _locales in its UI language. */
+const msg = (key: (typeof MANIFEST_MESSAGES)[keyof typeof MANIFEST_MESSAGES]) => `__MSG_${messageName(key)}__`;
 
 // The strictest policy the pages work under: our own scripts and styles only,
 // network only to http(s) relays (which one is gated by host permissions).
@@ -31,6 +39,15 @@ export default defineConfig({
     'config:resolved': (wxt) => {
       Object.assign(wxt.config.imports, { autoImport: false });
     },
+    // Every language's catalogues (all areas: the popup shows the composer, the reveal page reveal-ui) as messages.json.
+    'build:publicAssets': (_wxt, files) => {
+      for (const language of LANGUAGES) {
+        files.push({
+          relativeDest: `_locales/${language.extensionLocale}/messages.json`,
+          contents: `${JSON.stringify(toExtensionMessages(readLanguage(language.code)), null, 2)}\n`,
+        });
+      }
+    },
   },
   // `wxt zip` builds first, so `pnpm build` (zip for both browsers) leaves both unpacked builds in .output too.
   zip: { artifactTemplate: 'psst-{{version}}-{{browser}}.zip', sourcesTemplate: 'psst-{{version}}-sources.zip' },
@@ -44,8 +61,9 @@ export default defineConfig({
     if (manifestVersion === 3) permissions.push('declarativeNetRequestWithHostAccess');
     else permissions.push('webRequest', 'webRequestBlocking');
     return {
-      name: 'psst',
-      description: 'Share a selection or the clipboard as an end-to-end encrypted one-time link.',
+      name: msg(MANIFEST_MESSAGES.name),
+      description: msg(MANIFEST_MESSAGES.description),
+      default_locale: 'en',
       permissions,
       // Only the relay this build was made for is granted at install; any other
       // relay is asked for at run time, for its origin only (options page).
@@ -58,11 +76,11 @@ export default defineConfig({
         manifestVersion === 3
           ? [{ resources: ['reveal.html'], matches: ['http://*/*', 'https://*/*'], use_dynamic_url: false }]
           : ['reveal.html'],
-      action: { default_title: 'psst: share a secret' },
+      // The toolbar button's title comes from the popup's <meta name="manifest.title">: WXT lets it win over this file.
       commands: {
         'share-clipboard': {
           suggested_key: { default: 'Alt+Shift+L' },
-          description: 'Share the clipboard as a one-time link',
+          description: msg(MANIFEST_MESSAGES.shareClipboardCommand),
         },
       },
       ...(browser === 'firefox'

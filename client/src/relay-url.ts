@@ -5,8 +5,17 @@
 /** Used when the build sets no WXT_PSST_RELAY_URL. */
 export const FALLBACK_RELAY_URL = 'http://127.0.0.1:8787';
 
+/** What is wrong with the address, so a UI can say it in its own language (the message is English, for the CLI). */
+export type RelayUrlProblem = 'invalid' | 'scheme' | 'insecure' | 'credentials' | 'query';
+
 export class RelayUrlError extends Error {
   override name = 'RelayUrlError';
+  constructor(
+    readonly reason: RelayUrlProblem,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -31,16 +40,18 @@ export function normaliseRelayUrl(input: string): string {
   try {
     url = new URL(input.trim());
   } catch {
-    throw new RelayUrlError('This is not a valid address. It should look like https://psst.example.org');
+    throw new RelayUrlError('invalid', 'This is not a valid address. It should look like https://psst.example.org');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RelayUrlError('The address must start with https://');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RelayUrlError('scheme', 'The address must start with https://');
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new RelayUrlError(
+      'insecure',
       'Use https:// for this relay. Over plain http:// anyone on the network could read your links and the page that opens them; http:// is only for a relay on this computer (127.0.0.1, ::1 or localhost).',
     );
   }
-  if (url.username !== '' || url.password !== '') throw new RelayUrlError('The address must not contain a user name or password');
-  if (url.search !== '' || url.hash !== '') throw new RelayUrlError('The address must not contain ? or #');
+  if (url.username !== '' || url.password !== '')
+    throw new RelayUrlError('credentials', 'The address must not contain a user name or password');
+  if (url.search !== '' || url.hash !== '') throw new RelayUrlError('query', 'The address must not contain ? or #');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 

@@ -1,6 +1,7 @@
 // The popup's "Open a link" field: paste any psst link, open it in the
 // extension's own reveal page (the relay's page never runs).
 import { SECRET_FIELD } from '@psst/composer-ui/composer';
+import { t } from '@psst/i18n';
 import { useState } from 'preact/hooks';
 import type { OpenLinkResult } from '../lib/open-link';
 
@@ -27,14 +28,14 @@ export function OpenLink({ onOpen }: { onOpen(link: string): Promise<OpenLinkRes
 
   return (
     <form class="open-link" onSubmit={submit} aria-labelledby="open-link-title">
-      <h2 id="open-link-title">Open a link</h2>
+      <h2 id="open-link-title">{t('openLink.title')}</h2>
       <div class="row">
         <input
           id="open-link"
           type="text"
           inputMode="url"
           {...SECRET_FIELD}
-          aria-label="The psst link to open"
+          aria-label={t('openLink.field')}
           placeholder="https://…/s/…#…"
           aria-describedby="open-link-hint"
           aria-invalid={problem !== null}
@@ -42,15 +43,15 @@ export function OpenLink({ onOpen }: { onOpen(link: string): Promise<OpenLinkRes
           onInput={(e) => setLink(e.currentTarget.value)}
         />
         <button type="submit" class="secondary" disabled={busy || link.trim() === ''}>
-          Open
+          {t('openLink.open')}
         </button>
       </div>
       <p id="open-link-hint" class="hint">
-        Opens a psst link here, with psst's own code, instead of the server's page.
+        {t('openLink.hint')}
       </p>
       {problem && (
         <p class="problem" role="alert">
-          <strong>{problem.title}.</strong> {problem.message}
+          <strong>{t('openLink.problemTitle', { title: problem.title })}</strong> {problem.message}
         </p>
       )}
     </form>

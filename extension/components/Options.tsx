@@ -2,6 +2,7 @@
 // check), default expiry and views, auto-copy and receipt notifications.
 import type { KnownRelayConfig } from '@psst/client/relay-client';
 import { LimitFields } from '@psst/composer-ui/limit-fields';
+import { t } from '@psst/i18n';
 import { DEFAULT_RELAY_CONFIG, type RelayConfigResponse } from '@psst/protocol/api';
 import { useEffect, useState } from 'preact/hooks';
 import type { RelaySetupResult } from '../lib/relay-setup';
@@ -36,7 +37,7 @@ export function Options({ services }: { services: OptionsServices }) {
     loadConfig();
   }, [services]);
 
-  if (!settings) return <p>Loading…</p>;
+  if (!settings) return <p>{t('popup.loading')}</p>;
 
   const checkRelay = async (event: Event, input = relayInput) => {
     event.preventDefault();
@@ -54,41 +55,38 @@ export function Options({ services }: { services: OptionsServices }) {
   const save = async <K extends Exclude<keyof Settings, 'relayUrl'>>(key: K, value: Settings[K]) => {
     await services.save(key, value);
     setSettings({ ...settings, [key]: value });
-    setSaved('Saved.');
+    setSaved(t('options.saved'));
   };
 
   return (
     <main class="options">
-      <h1>psst options</h1>
+      <h1>{t('options.title')}</h1>
       <form onSubmit={checkRelay} aria-labelledby="relay-title">
-        <h2 id="relay-title">Relay</h2>
-        <label for="relay">Relay address</label>
+        <h2 id="relay-title">{t('options.relay')}</h2>
+        <label for="relay">{t('options.relayAddress')}</label>
         <div class="row">
           <input id="relay" type="url" value={relayInput} required onInput={(e) => setRelayInput(e.currentTarget.value)} />
           <button type="submit" class="primary" disabled={checking}>
-            {checking ? 'Checking…' : 'Save and check'}
+            {checking ? t('options.checking') : t('options.saveAndCheck')}
           </button>
         </div>
-        <p class="hint">
-          psst asks your permission for this relay's host only. The secret is encrypted before it leaves the browser; the relay never sees
-          the key.
-        </p>
+        <p class="hint">{t('options.relayHint')}</p>
         {settings.relayUrl !== DEFAULT_RELAY_URL && (
           <button type="button" class="link-button" onClick={(e) => checkRelay(e, DEFAULT_RELAY_URL)}>
-            Use the default relay ({DEFAULT_RELAY_URL})
+            {t('options.useDefaultRelay', { relayUrl: DEFAULT_RELAY_URL })}
           </button>
         )}
         {relayStatus && (
           <p class={relayStatus.ok ? 'ok' : 'problem'} role="status">
-            {relayStatus.ok ? relayStatus.message : `${relayStatus.title}. ${relayStatus.message}`}
+            {relayStatus.ok ? relayStatus.message : t('options.relayProblem', { title: relayStatus.title, message: relayStatus.message })}
           </p>
         )}
       </form>
       <section aria-labelledby="defaults-title">
-        <h2 id="defaults-title">New links</h2>
+        <h2 id="defaults-title">{t('options.newLinks')}</h2>
         <LimitFields
           idPrefix="default-"
-          ttlLabel="Expire after"
+          ttlLabel={t('options.expireAfter')}
           ttl={settings.defaultTtl}
           extraChoice={settings.defaultTtl}
           views={settings.defaultViews}
@@ -100,7 +98,7 @@ export function Options({ services }: { services: OptionsServices }) {
         />
         <label class="check">
           <input id="auto-copy" type="checkbox" checked={settings.autoCopy} onChange={(e) => save('autoCopy', e.currentTarget.checked)} />
-          Copy new links from the popup to the clipboard at once
+          {t('options.autoCopy')}
         </label>
         <label class="check">
           <input
@@ -109,7 +107,7 @@ export function Options({ services }: { services: OptionsServices }) {
             checked={settings.receiptNotifications}
             onChange={(e) => save('receiptNotifications', e.currentTarget.checked)}
           />
-          Notify me when a link is viewed
+          {t('options.receiptNotifications')}
         </label>
         <label class="check">
           <input
@@ -118,7 +116,7 @@ export function Options({ services }: { services: OptionsServices }) {
             checked={settings.openLinksInExtension !== false}
             onChange={(e) => save('openLinksInExtension', e.currentTarget.checked)}
           />
-          Open psst links of my relays in psst itself, so the relay's page never sees the key
+          {t('options.openLinksInExtension')}
         </label>
         <p class="hint" role="status">
           {saved}

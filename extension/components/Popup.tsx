@@ -7,6 +7,7 @@ import { Composer, type ComposerValues, type Progress, reportProgress } from '@p
 import { HistoryList } from '@psst/composer-ui/history-list';
 import { type CreatedLink, createdLink, LinkResult } from '@psst/composer-ui/link-result';
 import { ProblemNotice } from '@psst/composer-ui/problem-notice';
+import { t } from '@psst/i18n';
 import { DEFAULT_RELAY_CONFIG, type RelayConfigResponse } from '@psst/protocol/api';
 import { useEffect, useState } from 'preact/hooks';
 import { describeFailure, type FailureWords } from '../lib/describe-failure';
@@ -87,12 +88,12 @@ export function Popup({ services, openLink }: { services: PopupServices; openLin
       <header class="row spread">
         <h1>psst</h1>
         <button type="button" class="link-button" onClick={() => services.openOptions()}>
-          Options
+          {t('popup.options')}
         </button>
       </header>
       {shown && <ProblemNotice words={shown} focus={problem !== null} onOpenOptions={() => services.openOptions()} />}
       {settings === null ? (
-        <p class="hint">Loading…</p>
+        <p class="hint">{t('popup.loading')}</p>
       ) : created ? (
         <LinkResult
           {...created}

@@ -3,9 +3,10 @@
 // permission when the link's host has none (a link opened from the context menu
 // or the popup; redirected links always have it). Nothing is requested before.
 import { hostPatternFor } from '@psst/client/relay-url';
+import { t } from '@psst/i18n';
 import { parseLink } from '@psst/protocol/link';
 import { App, type PageEnv } from '@psst/reveal-ui/app';
-import { extensionStrings, strings } from '@psst/reveal-ui/strings';
+import { strings } from '@psst/reveal-ui/strings';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PermissionsLike } from '../lib/relay-setup';
 
@@ -26,7 +27,7 @@ export function RevealHost(props: { href: string; permissions: PermissionsLike; 
     if (access === 'needed' || access === 'refused') headingRef.current?.focus();
   }, [access]);
 
-  if (access === 'granted') return <App env={{ ...props.env, href: props.href, hostNote: extensionStrings.hostNote }} />;
+  if (access === 'granted') return <App env={{ ...props.env, href: props.href, hostNote: t('revealHost.hostNote') }} />;
 
   const allow = async () => {
     if (!relay) return;
@@ -35,7 +36,7 @@ export function RevealHost(props: { href: string; permissions: PermissionsLike; 
     setAccess(granted ? 'granted' : 'refused');
   };
 
-  const words = extensionStrings.permission;
+  const host = relay?.host ?? '';
   return (
     <>
       <header class="brand">
@@ -50,18 +51,18 @@ export function RevealHost(props: { href: string; permissions: PermissionsLike; 
         ) : (
           <div class={`stack message ${access === 'refused' ? 'warn' : 'info'}`}>
             <h1 ref={headingRef} tabIndex={-1}>
-              {access === 'refused' ? words.refusedTitle : words.title(relay?.host ?? '')}
+              {access === 'refused' ? t('hostAccess.refusedTitle') : t('revealHost.allowTitle', { host })}
             </h1>
-            <p>{access === 'refused' ? words.refusedBody(relay?.host ?? '') : words.body(relay?.host ?? '')}</p>
+            <p>{access === 'refused' ? t('revealHost.refusedBody', { host }) : t('revealHost.allowBody', { host })}</p>
             <button type="button" class="button primary" onClick={allow}>
-              {words.allow(relay?.host ?? '')}
+              {t('revealHost.allow', { host })}
             </button>
           </div>
         )}
       </main>
       <footer class="footer">
         {strings.tagline}
-        <span class="host-note">{extensionStrings.hostNote}</span>
+        <span class="host-note">{t('revealHost.hostNote')}</span>
       </footer>
     </>
   );

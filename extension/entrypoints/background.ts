@@ -5,11 +5,14 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { createBackground } from '../lib/background';
 import { type ClipboardAccess, navigatorClipboard, type OffscreenApis, offscreenClipboard } from '../lib/clipboard';
+import { installBrowserLanguage } from '../lib/language';
 import { type DnrApi, startChromeRedirects, startFirefoxRedirects, type WebRequestApi } from '../lib/redirect';
 import { REVEAL_PAGE_PATH } from '../lib/reveal-links';
 import { openLinksInExtensionSetting } from '../lib/settings';
 
 export default defineBackground(() => {
+  // Before the menus are built: their titles and every notification use it.
+  installBrowserLanguage(browser.i18n);
   const clipboard: ClipboardAccess = import.meta.env.FIREFOX
     ? navigatorClipboard(navigator.clipboard)
     : offscreenClipboard(browser as unknown as OffscreenApis);

@@ -4,13 +4,14 @@
 
 import { addEntry } from '@psst/client/history';
 import type { FetchLike } from '@psst/client/relay-client';
+import { t } from '@psst/i18n';
 import type { Browser } from 'wxt/browser';
 import type { ClipboardAccess } from './clipboard';
 import { receiptDeps, scheduleReceipts, updateHistory } from './history-store';
 import { createNotifier, opensOptions } from './notify';
 import { pollReceipts, RECEIPT_ALARM } from './receipts';
 import { REVEAL_PAGE_PATH, revealPageUrl } from './reveal-links';
-import { FALLBACK_NOTE, readSelection } from './selection';
+import { readSelection } from './selection';
 import { loadSettings, receiptNotificationsSetting } from './settings';
 import { type ShareDeps, type ShareOutcome, shareText } from './share';
 
@@ -50,7 +51,7 @@ export function createBackground(b: BrowserApi, env: BackgroundEnv) {
   async function onMenuClick(info: Browser.contextMenus.OnClickData, tab?: Browser.tabs.Tab): Promise<ShareOutcome | undefined> {
     if (info.menuItemId === MENU_SHARE_SELECTION) {
       const selection = await readSelection(b.scripting, tab?.id, info.frameId, info.selectionText);
-      return afterShare(await shareText(shareDeps, selection.text, 'selection', selection.exact ? undefined : FALLBACK_NOTE));
+      return afterShare(await shareText(shareDeps, selection.text, 'selection', selection.exact));
     }
     if (info.menuItemId === MENU_SHARE_CLIPBOARD) return shareClipboard();
     if (info.menuItemId === MENU_OPEN_LINK) await openLink(info.linkUrl, tab);
@@ -81,9 +82,13 @@ export function createBackground(b: BrowserApi, env: BackgroundEnv) {
     const next = await pollReceipts(
       receiptDeps(env.fetch, async (entry) => {
         if (!(await receiptNotificationsSetting.getValue())) return;
-        const what = entry.label ? `"${entry.label}"` : 'Your secret';
-        const left = entry.viewsLeft > 0 ? ` (${entry.viewsLeft} of ${entry.views} views left)` : '';
-        await notify({ title: `${what} was viewed`, message: `Someone opened your psst link${left}.` });
+        await notify({
+          title: entry.label ? t('notification.viewedLabelTitle', { label: entry.label }) : t('notification.viewedTitle'),
+          message:
+            entry.viewsLeft > 0
+              ? t('notification.viewedLeftMessage', { count: entry.viewsLeft, views: entry.views })
+              : t('notification.viewedMessage'),
+        });
       }),
       options,
     );
@@ -94,15 +99,15 @@ export function createBackground(b: BrowserApi, env: BackgroundEnv) {
     // Recreated on every start: Chrome keeps menus across service worker
     // restarts, Firefox's event page may not; removeAll avoids duplicate ids.
     void b.contextMenus.removeAll().then(() => {
-      b.contextMenus.create({ id: MENU_SHARE_SELECTION, title: 'Share selection as a one-time link', contexts: ['selection'] });
+      b.contextMenus.create({ id: MENU_SHARE_SELECTION, title: t('menu.shareSelection'), contexts: ['selection'] });
       b.contextMenus.create({
         id: MENU_SHARE_CLIPBOARD,
-        title: 'Share clipboard as a one-time link',
+        title: t('menu.shareClipboard'),
         contexts: ['page', env.actionContext],
       });
       b.contextMenus.create({
         id: MENU_OPEN_LINK,
-        title: 'Open with psst',
+        title: t('menu.openLink'),
         contexts: ['link'],
         targetUrlPatterns: ['http://*/s/*', 'https://*/s/*', 'http://*/*/s/*', 'https://*/*/s/*'],
       });

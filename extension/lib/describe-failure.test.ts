@@ -34,7 +34,7 @@ describe('describeFailure', () => {
 
   it('offers the options page for permission, address and reachability problems', () => {
     expect(describeFailure(new NoHostPermissionError('https://r.example')).openOptions).toBe(true);
-    expect(describeFailure(new RelayUrlError('bad')).openOptions).toBe(true);
+    expect(describeFailure(new RelayUrlError('invalid', 'bad')).openOptions).toBe(true);
     expect(describeFailure(new RelayError('unreachable', 'x')).openOptions).toBe(true);
   });
 

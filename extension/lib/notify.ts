@@ -1,5 +1,6 @@
 // System notifications. A notice that needs the options page gets a button
 // where the browser supports buttons (Chrome) and is clickable everywhere.
+import { t } from '@psst/i18n';
 import type { Notice } from './share';
 
 export const OPTIONS_NOTICE_PREFIX = 'psst-options-';
@@ -21,7 +22,7 @@ export function createNotifier(notifications: NotificationsLike, iconUrl: string
       iconUrl,
       title: notice.title,
       message: notice.message,
-      ...(notice.openOptions && supportsButtons ? { buttons: [{ title: 'Open psst options' }] } : {}),
+      ...(notice.openOptions && supportsButtons ? { buttons: [{ title: t('notification.openOptions') }] } : {}),
     });
   };
 }

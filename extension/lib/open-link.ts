@@ -3,6 +3,7 @@
 // hold it yet, and only for that host.
 
 import { hostPatternFor } from '@psst/client/relay-url';
+import { t } from '@psst/i18n';
 import { readSecretLink } from '@psst/reveal-ui/secret-link';
 import type { PermissionsLike } from './relay-setup';
 import { revealPageUrl } from './reveal-links';
@@ -24,10 +25,10 @@ export async function openLink(input: string, apis: OpenLinkApis): Promise<OpenL
     return read.problem === 'incomplete'
       ? {
           ok: false,
-          title: 'This link is incomplete',
-          message: 'The key (the part after #) is missing or damaged. Copy the whole link again.',
+          title: t('openLink.incompleteTitle'),
+          message: t('openLink.incompleteMessage'),
         }
-      : { ok: false, title: 'This is not a psst link', message: 'A psst link looks like https://psst.example.org/s/…#… — copy it whole.' };
+      : { ok: false, title: t('openLink.notALinkTitle'), message: t('openLink.notALinkMessage') };
   }
   const { origin } = read.link;
   const origins = [hostPatternFor(origin)];
@@ -37,14 +38,14 @@ export async function openLink(input: string, apis: OpenLinkApis): Promise<OpenL
   if (!granted) {
     return {
       ok: false,
-      title: 'Permission not granted',
-      message: `psst can open links of ${host} only once you allow it to contact that host. Nothing was opened.`,
+      title: t('hostAccess.refusedTitle'),
+      message: t('openLink.refusedMessage', { host }),
     };
   }
   try {
     await apis.openTab(revealPageUrl(apis.revealPage, text));
   } catch {
-    return { ok: false, title: 'Could not open the link', message: 'The browser did not open a new tab for it. Try again.' };
+    return { ok: false, title: t('openLink.tabFailedTitle'), message: t('openLink.tabFailedMessage') };
   }
   return { ok: true };
 }

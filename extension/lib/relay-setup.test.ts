@@ -46,7 +46,7 @@ describe('setUpRelay', () => {
       throw new TypeError('Failed to fetch');
     });
     const result = await setUpRelay('https://relay.invalid', { permissions: permissions(true), fetch, save: async () => {} });
-    expect(result).toMatchObject({ ok: false, saved: true, title: 'Saved, but relay unreachable' });
+    expect(result).toMatchObject({ ok: false, saved: true, title: 'Saved, but: Relay unreachable' });
   });
 
   it('refuses plain http for a relay that is not on this computer, and asks nothing', async () => {

@@ -3,6 +3,7 @@
 
 import { checkHealth, type FetchLike } from '@psst/client/relay-client';
 import { hostPatternFor, normaliseRelayUrl } from '@psst/client/relay-url';
+import { t } from '@psst/i18n';
 import { describeFailure } from './describe-failure';
 
 export interface PermissionsLike {
@@ -39,8 +40,8 @@ export async function setUpRelay(
     return {
       ok: false,
       saved: false,
-      title: 'Permission not granted',
-      message: `psst can only talk to ${new URL(relayUrl).host} once you allow it. Nothing was changed.`,
+      title: t('hostAccess.refusedTitle'),
+      message: t('relaySetup.refusedMessage', { host: new URL(relayUrl).host }),
     };
   }
   await apis.save(relayUrl);
@@ -48,7 +49,7 @@ export async function setUpRelay(
     await checkHealth(apis.fetch, relayUrl);
   } catch (error) {
     const words = describeFailure(error);
-    return { ok: false, saved: true, relayUrl, title: `Saved, but ${words.title.toLowerCase()}`, message: words.message };
+    return { ok: false, saved: true, relayUrl, title: t('relaySetup.savedButProblem', { problem: words.title }), message: words.message };
   }
-  return { ok: true, relayUrl, message: `Saved. The relay at ${relayUrl} answers.` };
+  return { ok: true, relayUrl, message: t('relaySetup.answers', { relayUrl }) };
 }

@@ -26,8 +26,6 @@ export interface SelectionResult {
   exact: boolean;
 }
 
-export const FALLBACK_NOTE = 'This page does not let extensions read it, so line breaks and indentation may be lost';
-
 export async function readSelection(
   scripting: ScriptingLike,
   tabId: number | undefined,

@@ -162,8 +162,10 @@ describe('shareText', () => {
 
   it('adds the caveat when the selection came from the fallback', async () => {
     const { d, notices } = deps();
-    await shareText(d, 'x', 'selection', 'Line breaks may be lost');
-    expect(notices[0]!.message).toBe('Link copied: 1 view, expires in 1 hour. Line breaks may be lost');
+    await shareText(d, 'x', 'selection', false);
+    expect(notices[0]!.message).toBe(
+      'Link copied: 1 view, expires in 1 hour. This page does not let extensions read it, so line breaks and indentation may be lost',
+    );
   });
 
   it('tells the user about an empty clipboard without calling the relay', async () => {

@@ -5,14 +5,15 @@
 // comes in as a parameter.
 
 import { type CreatePhase, createLink as createClientLink, type SecretInput } from '@psst/client/create-link';
-import { describeCreated } from '@psst/client/format';
 import { entryFromCreate, type HistoryEntry } from '@psst/client/history';
 import { type FetchLike, loadRelayConfig } from '@psst/client/relay-client';
 import { hostPatternFor, normaliseRelayUrl } from '@psst/client/relay-url';
 import { clampTtl, clampViews } from '@psst/composer-ui/limits';
+import { t } from '@psst/i18n';
 import type { RelayConfigResponse } from '@psst/protocol/api';
 import type { KdfParams } from '@psst/protocol/limits';
 import { describeFailure, type FailureWords } from './describe-failure';
+import { formatDuration } from './duration';
 import { NoHostPermissionError, NothingToShareError } from './errors';
 
 export interface CreateLinkDeps {
@@ -79,14 +80,14 @@ export type ShareOutcome = { ok: true; entry: HistoryEntry; notice: Notice } | {
 
 /**
  * The one-gesture share: text (already read from the selection or clipboard)
- * becomes a link on the clipboard and a notification. `note` adds a caveat to
- * the success message (e.g. line breaks may have been lost).
+ * becomes a link on the clipboard and a notification. `exact: false` (the
+ * selection came from the menu's fallback) adds that line breaks may be lost.
  */
 export async function shareText(
   deps: ShareDeps,
   text: string | Promise<string>,
   source: 'selection' | 'clipboard',
-  note?: string,
+  exact = true,
 ): Promise<ShareOutcome> {
   try {
     const resolved = await text;
@@ -103,8 +104,8 @@ export async function shareText(
     // Saved first: if the clipboard fails, the entry is still there to revoke.
     await deps.saveEntry(entry);
     await deps.writeClipboard(link);
-    const message = describeCreated(defaultViews, defaultTtl, true);
-    const notice: Notice = { title: 'psst', message: note ? `${message}. ${note}` : message };
+    const params = { count: defaultViews, duration: formatDuration(defaultTtl) };
+    const notice: Notice = { title: 'psst', message: t(exact ? 'notification.shared' : 'notification.sharedInexact', params) };
     await deps.notify(notice);
     return { ok: true, entry, notice };
   } catch (error) {

@@ -11,7 +11,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extensionStrings, strings } from '@psst/reveal-ui/strings';
+import { t } from '@psst/i18n';
+import { strings } from '@psst/reveal-ui/strings';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser';
@@ -127,7 +128,7 @@ describe('a relay serving a hostile reveal page', () => {
     await revealIn(page);
     await page.locator('.secret pre').waitFor();
     expect(await page.locator('.secret pre').textContent()).toBe(text);
-    expect(await page.getByText(extensionStrings.hostNote).isVisible()).toBe(true);
+    expect(await page.getByText(t('revealHost.hostNote')).isVisible()).toBe(true);
     // The key leaves the address bar after the reveal; the link without it stays for the "already revealed" note.
     expect(await page.evaluate(() => location.hash)).toBe('');
     expect(page.url()).toBe(`chrome-extension://${ext.extensionId}/reveal.html?link=${door.origin}/s/${secret.id}`);

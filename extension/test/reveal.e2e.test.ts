@@ -6,8 +6,9 @@
 // purpose, and only for that host).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { t } from '@psst/i18n';
 import { MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
-import { extensionStrings, strings } from '@psst/reveal-ui/strings';
+import { strings } from '@psst/reveal-ui/strings';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSecret, type RunningRelay, startRelay, TEST_KDF } from '../../test-support/relay';
@@ -78,7 +79,7 @@ describe('the extension’s reveal page', () => {
     door.log.length = 0;
     const { page, heading: first } = await open(secret.link);
     expect(first).toBe(strings.waiting.title);
-    expect(await page.getByText(extensionStrings.hostNote).isVisible()).toBe(true);
+    expect(await page.getByText(t('revealHost.hostNote')).isVisible()).toBe(true);
     expect(door.log).toEqual([`GET /api/secrets/${secret.id}`]);
     expect(await receiptState(secret.id, secret.manageToken)).toMatchObject({ state: 'active', viewsLeft: 1 });
     await reveal(page);
@@ -309,8 +310,8 @@ describe('opening links on purpose, and links of relays without permission', () 
       ext.worker.evaluate((linkUrl) => psst.onMenuClick({ menuItemId: 'psst-open-link', linkUrl }, {}), other.link),
     ]);
     const host = new URL(foreign.origin).host;
-    await heading(gated, extensionStrings.permission.title(host));
-    expect(await gated.getByRole('button', { name: extensionStrings.permission.allow(host) }).isVisible()).toBe(true);
+    await heading(gated, t('revealHost.allowTitle', { host }));
+    expect(await gated.getByRole('button', { name: t('revealHost.allow', { host }) }).isVisible()).toBe(true);
     expect(foreign.log).toEqual([]);
     await gated.close();
   });

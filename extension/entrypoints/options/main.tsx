@@ -1,9 +1,11 @@
 // Mounts the options page with the real browser APIs.
 import { loadRelayConfig } from '@psst/client/relay-client';
 import { normaliseRelayUrl } from '@psst/client/relay-url';
+import { t } from '@psst/i18n';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { Options, type OptionsServices } from '../../components/Options';
+import { installBrowserLanguage } from '../../lib/language';
 import { setUpRelay } from '../../lib/relay-setup';
 import {
   autoCopySetting,
@@ -15,6 +17,9 @@ import {
   relayUrlSetting,
 } from '../../lib/settings';
 import '../../components/theme.css';
+
+installBrowserLanguage(browser.i18n, document);
+document.title = t('options.title');
 
 const services: OptionsServices = {
   settings: loadSettings,

@@ -2,10 +2,13 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { Popup } from '../../components/Popup';
+import { installBrowserLanguage } from '../../lib/language';
 import { openLink } from '../../lib/open-link';
 import { createPopupServices } from '../../lib/popup-services';
 import { REVEAL_PAGE_PATH } from '../../lib/reveal-links';
 import '../../components/theme.css';
+
+installBrowserLanguage(browser.i18n, document);
 
 const services = createPopupServices({
   fetch: (input, init) => fetch(input, init),
