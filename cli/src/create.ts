@@ -13,7 +13,7 @@ import { rememberEntry } from './history-file.js';
 import { classifyInput, InputTooLargeError, readSecretInput } from './input.js';
 import { askNewPassphrase, readPassphraseFile } from './passphrase.js';
 import { endProgress, progress, say } from './ui.js';
-import { creationDisabled, proofOfWorkRequired, relayFailure } from './words.js';
+import { creationDisabled, relayFailure } from './words.js';
 
 export interface CreateOptions {
   ttl: string;
@@ -31,6 +31,7 @@ export interface CreateOptions {
 const PHASE_WORDS: Record<CreatePhase, string> = {
   deriving: 'Deriving the key from the passphrase…',
   encrypting: 'Encrypting…',
+  proving: 'Solving the relay’s anti-spam check (proof of work)…',
   uploading: 'Sending to the relay…',
 };
 
@@ -43,7 +44,6 @@ export async function runCreate(file: string | undefined, options: CreateOptions
   const { config } = await loadRelayConfig(fetch, relayUrl).catch((error: unknown) => {
     throw relayFailure(error);
   });
-  if (config.proofOfWork === 'always') throw proofOfWorkRequired();
   // Known before the input is read or a passphrase asked for (createLink would refuse it too, later).
   if (!config.createEnabled) throw creationDisabled();
 

@@ -3,17 +3,31 @@
 // the reveal flow's problems. Nothing here quotes a key, link or token.
 import { CreateRefusedError } from '@psst/client/create-link';
 import { describeDuration } from '@psst/client/format';
+import { ProofOfWorkError } from '@psst/client/proof-of-work';
 import { RelayError } from '@psst/client/relay-client';
 import type { View } from '@psst/client/reveal-flow';
 import type { GoneReason } from '@psst/protocol/api';
 import { CliError, EXIT } from './exit-codes.js';
 
-/** The relay asks for proof of work (its /api/config says "always", or a create was answered proof_of_work_required). */
-export function proofOfWorkRequired(): CliError {
+/**
+ * The relay refused the proof of work: createLink (of @psst/client) had already solved a challenge and retried
+ * once after a first proof_of_work_required, so this is the second refusal.
+ */
+function proofOfWorkRequired(relayWords?: string): CliError {
   return new CliError(
     EXIT.refused,
     'proof_of_work_required',
-    'This relay asks for proof of work before it accepts a secret, and this version of psst cannot solve it yet (nor can the extension or the web composer): no link was made. Ask the operator of the relay, or use a relay that does not ask for it.',
+    `This relay asks for proof of work (an anti-spam check) before it accepts a secret; psst solved it, but the relay refused it again${relayWords ? ` (${relayWords})` : ''}: no link was made. Try again in a minute.`,
+  );
+}
+
+/** A challenge psst does not solve: nothing was sent with it. */
+function proofOfWorkUnsolvable(error: ProofOfWorkError): CliError {
+  return new CliError(
+    EXIT.refused,
+    'proof_of_work_unsolvable',
+    `This relay asks for proof of work that psst does not do: ${error.message}. No link was made; ask the operator of the relay, or use another relay.`,
+    { reason: error.reason },
   );
 }
 
@@ -69,6 +83,7 @@ export function relayFailure(error: unknown): unknown {
     if (error.reason === 'creation_disabled') return creationDisabled();
     return new CliError(EXIT.refused, `${error.reason}_not_allowed`, `This relay does not allow that: ${error.message}.`);
   }
+  if (error instanceof ProofOfWorkError) return proofOfWorkUnsolvable(error);
   if (!(error instanceof RelayError)) return error;
   if (error.kind === 'unreachable') {
     const cause = error.cause instanceof Error && error.cause.cause instanceof Error ? ` (${error.cause.cause.message})` : '';
@@ -82,7 +97,7 @@ export function relayFailure(error: unknown): unknown {
   const code = error.body?.error;
   if (status === 429 || code === 'rate_limited') return rateLimited(error.retryAfter);
   // By its code, not its status: a 403 is also what a proxy in front of the relay answers.
-  if (code === 'proof_of_work_required') return proofOfWorkRequired();
+  if (code === 'proof_of_work_required') return proofOfWorkRequired(error.body?.message);
   if (status === 404)
     return new CliError(EXIT.gone, 'not_found', 'The relay no longer knows this secret (gone and purged, or never created there).');
   if (code === 'gone' && error.body?.reason) return goneError(error.body.reason, error.body.at);

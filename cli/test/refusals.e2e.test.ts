@@ -270,14 +270,22 @@ describe('create: what the relay allows and answers', () => {
   });
 });
 
-describe('proof of work (the relay of this version does not ask for it)', () => {
-  // The relay has no proof of work yet, so these two answers come from a stand-in on loopback that
-  // answers exactly as PROTOCOL.md says a relay that asks would: a test of the CLI's words, not of a relay.
+describe('proof of work', () => {
+  // A relay that asks for every create, at a tiny difficulty (the test needs the flow, not the cost).
+  let asking: RunningRelay;
+  // A stand-in on loopback that hands out the real relay's challenges but refuses every create with
+  // proof_of_work_required, as PROTOCOL.md says a relay would for a bad proof; and, with mode 'off', a 403
+  // that is no psst answer at all (a proxy's). Its requests are recorded.
   let standIn: Server;
   let origin: string;
-  let mode: 'always' | 'auto' | 'off' = 'always';
+  let mode: 'always' | 'auto' | 'off' = 'auto';
+  const seen: string[] = [];
   beforeAll(async () => {
+    asking = await startRelay({
+      env: { PSST_PROOF_OF_WORK: 'always', PSST_PROOF_OF_WORK_COST: '20', PSST_PROOF_OF_WORK_MAX_COUNTER: '200' },
+    });
     standIn = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
       res.setHeader('Content-Type', 'application/json');
       if (req.url === '/api/config') {
         res.end(
@@ -290,6 +298,10 @@ describe('proof of work (the relay of this version does not ask for it)', () => 
             proofOfWork: mode,
           }),
         );
+      } else if (req.url === '/api/challenge') {
+        fetch(`${asking.origin}/api/challenge`)
+          .then((answer) => answer.text())
+          .then((text) => res.end(text));
       } else if (req.method === 'POST' && req.url === '/api/secrets') {
         req.resume();
         res.statusCode = 403;
@@ -299,7 +311,7 @@ describe('proof of work (the relay of this version does not ask for it)', () => 
           res.end('<h1>403 Forbidden</h1>');
           return;
         }
-        res.end(JSON.stringify({ error: 'proof_of_work_required', message: 'Solve a challenge first.' }));
+        res.end(JSON.stringify({ error: 'proof_of_work_required', message: 'The proof of work was already used.' }));
       } else {
         res.statusCode = 404;
         res.end(JSON.stringify({ error: 'not_found', message: 'Not found.' }));
@@ -310,17 +322,32 @@ describe('proof of work (the relay of this version does not ask for it)', () => 
   });
   afterAll(() => new Promise<void>((resolve) => standIn.close(() => resolve())));
 
-  it('says in clear words that it cannot solve it, exit 3, for "always" (before encrypting) and for a 403', async () => {
-    for (const m of ['always', 'auto'] as const) {
-      mode = m;
-      const powHome = makeHome(origin);
-      const result = await runPsst(['--json'], { home: powHome, input: 'x' });
-      expect(result.code).toBe(3);
-      const error = jsonError(result.stderr);
-      expect(error).toMatchObject({ error: 'proof_of_work_required', exitCode: 3 });
-      expect(error.message).toContain('this version of psst cannot solve it yet');
+  it('solves the challenge of a relay that always asks, and the link opens', async () => {
+    const powHome = makeHome(asking.origin);
+    try {
+      const created = await runPsst([], { home: powHome, input: 'proved secret' });
+      expect(created.code, created.stderr).toBe(0);
+      const link = created.out.trim();
+      expect(link.startsWith(`${asking.origin}/s/`)).toBe(true);
+      const opened = await runPsst(['open', '--yes', link], { home: powHome });
+      expect(opened.out).toBe('proved secret');
+    } finally {
       powHome.remove();
     }
+  });
+
+  it('solves and retries once after 403 proof_of_work_required, then says the relay refused it again, exit 3', async () => {
+    mode = 'auto';
+    seen.length = 0;
+    const powHome = makeHome(origin);
+    const result = await runPsst(['--json'], { home: powHome, input: 'x' });
+    powHome.remove();
+    expect(result.code).toBe(3);
+    const error = jsonError(result.stderr);
+    expect(error).toMatchObject({ error: 'proof_of_work_required', exitCode: 3 });
+    expect(error.message).toContain('psst solved it, but the relay refused it again (The proof of work was already used.)');
+    expect(seen).toEqual(['GET /api/config', 'POST /api/secrets', 'GET /api/challenge', 'POST /api/secrets']);
+    expect(result.out).toBe('');
   });
 
   it('reads the code, not the status: a 403 without proof_of_work_required is a plain refusal, exit 3', async () => {
