@@ -10,7 +10,7 @@ import {
   MIN_TTL_SECONDS,
 } from '@psst/protocol/limits';
 import { z } from 'zod';
-import { type Cidr, parseCidr } from './net/cidr.js';
+import { type Cidr, type ClientPrefixes, parseCidr } from './net/cidr.js';
 
 export type HttpEngineChoice = 'auto' | 'hyper-express' | 'node';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -34,7 +34,16 @@ export interface Config {
   rateLimitRead: number;
   maxActiveSecrets: number;
   maxStoreBytes: number;
-  /** PRAGMA max_page_count, or null for no cap beyond the quotas. */
+  /** Finished secrets (tombstones) the store may hold; a create past it is 503 storage_full. */
+  maxTombstones: number;
+  /** Per client and per network: secrets (active, or tombstones not yet purged) and active envelope bytes; 0 = no limit. */
+  clientMaxSecrets: number;
+  clientMaxStoreBytes: number;
+  networkMaxSecrets: number;
+  networkMaxStoreBytes: number;
+  /** Prefix lengths: an IPv6 client, and the network of a client (IPv4 and IPv6). */
+  clientPrefixes: ClientPrefixes;
+  /** PRAGMA max_page_count, or null for the default derived from the quotas (store/sqlite-bound.ts). */
   sqliteMaxPageCount: number | null;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** PostgreSQL instead of SQLite (several relays on one database), or null. Holds a password: never log it. */
@@ -129,6 +138,14 @@ const schema = z.object({
   PSST_TOMBSTONE_RETENTION_SECONDS: int(0).default(DEFAULT_TOMBSTONE_RETENTION_SECONDS),
   PSST_SWEEP_INTERVAL_SECONDS: int(1, 86_400).default(60),
   PSST_GROUP_COMMIT_MAX_BATCH: int(1, 10_000).default(64),
+  PSST_MAX_TOMBSTONES: int(1).default(200_000),
+  PSST_CLIENT_MAX_SECRETS: int(0).default(1_000),
+  PSST_CLIENT_MAX_STORE_BYTES: int(0).default(33_554_432),
+  PSST_NETWORK_MAX_SECRETS: int(0).default(5_000),
+  PSST_NETWORK_MAX_STORE_BYTES: int(0).default(134_217_728),
+  PSST_CLIENT_IPV6_PREFIX: int(1, 128).default(64),
+  PSST_CLIENT_IPV4_NETWORK_PREFIX: int(1, 32).default(24),
+  PSST_CLIENT_IPV6_NETWORK_PREFIX: int(1, 128).default(48),
   PSST_GROUP_COMMIT_MAX_WAIT_MS: int(0, 1_000).default(0),
   PSST_HEADERS_TIMEOUT_MS: int(100, 600_000).default(10_000),
   PSST_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
@@ -185,6 +202,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     );
   }
   if (e.PSST_SQLITE_SYNCHRONOUS === 'NORMAL') {
+  if (e.PSST_CLIENT_IPV6_NETWORK_PREFIX > e.PSST_CLIENT_IPV6_PREFIX) {
+    throw new ConfigError(
+      `PSST_CLIENT_IPV6_NETWORK_PREFIX must be at most PSST_CLIENT_IPV6_PREFIX: a network holds its clients (got ${e.PSST_CLIENT_IPV6_NETWORK_PREFIX} > ${e.PSST_CLIENT_IPV6_PREFIX})`,
+    );
+  }
     warnings.push(
       'PSST_SQLITE_SYNCHRONOUS=NORMAL: a power cut may undo recent reveals (a one-time secret could be read twice); use it for benchmarks only',
     );
@@ -218,6 +240,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     groupCommitMaxWaitMs: e.PSST_GROUP_COMMIT_MAX_WAIT_MS,
     headersTimeoutMs: e.PSST_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.PSST_REQUEST_TIMEOUT_MS,
+    maxTombstones: e.PSST_MAX_TOMBSTONES,
+    clientMaxSecrets: e.PSST_CLIENT_MAX_SECRETS,
+    clientMaxStoreBytes: e.PSST_CLIENT_MAX_STORE_BYTES,
+    networkMaxSecrets: e.PSST_NETWORK_MAX_SECRETS,
+    networkMaxStoreBytes: e.PSST_NETWORK_MAX_STORE_BYTES,
+    clientPrefixes: Object.freeze({
+      ipv6Client: e.PSST_CLIENT_IPV6_PREFIX,
+      ipv4Network: e.PSST_CLIENT_IPV4_NETWORK_PREFIX,
+      ipv6Network: e.PSST_CLIENT_IPV6_NETWORK_PREFIX,
+    }),
     keepAliveTimeoutMs: e.PSST_KEEP_ALIVE_TIMEOUT_MS,
     lingerTimeoutMs: e.PSST_LINGER_TIMEOUT_MS,
     lingerMaxBytes: e.PSST_LINGER_MAX_BYTES ?? null,

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type App, createApp } from './app.js';
+import { storeQuotas } from './client-key.js';
 import type { Config } from './config.js';
 import { chooseEngine, startEngine } from './engines/select.js';
 import type { RunningEngine } from './engines/types.js';
@@ -46,6 +47,7 @@ async function openConfiguredStore(config: Config, metrics: Metrics, logger: Log
   const common = {
     maxActiveSecrets: config.maxActiveSecrets,
     maxStoreBytes: config.maxStoreBytes,
+    ...storeQuotas(config),
     tombstoneRetentionMs: config.tombstoneRetentionSeconds * 1000,
     observer: metrics.storeObserver,
   };

@@ -6,6 +6,7 @@ import { b64uDecodedLength, decodeB64u, encodeB64u } from '@psst/protocol/b64u';
 import { parseEnvelopeHeader } from '@psst/protocol/envelope';
 import { EncodingError, EnvelopeError } from '@psst/protocol/errors';
 import { ID_BYTES, TOKEN_BYTES } from '@psst/protocol/limits';
+import { clientIdentity } from '../client-key.js';
 import type { Config } from '../config.js';
 import { HttpError } from '../http-error.js';
 import type { RelayResponse } from '../http-types.js';
@@ -23,6 +24,7 @@ import {
   readJsonBody,
   validate,
 } from './context.js';
+import { quotaExceeded, storageFull } from './refusals.js';
 import { readBearer, sha256, tokenMatches } from './tokens.js';
 
 /** How often a freshly drawn id may collide before the relay gives up (it never should). */
@@ -99,6 +101,7 @@ export function createSecret(ctx: RouteContext, deps: RouteDeps) {
       views: body.views,
       createdAt: ctx.now,
       expiresAt: ctx.now + body.ttl * 1000,
+      client: clientIdentity(ctx.req, config),
     }),
   );
 }
@@ -114,10 +117,8 @@ async function insertSecret(deps: RouteDeps, secret: Omit<NewSecret, 'id' | 'man
       metrics.created();
       return json(201, { id, manageToken: encodeB64u(manageToken), expiresAt: iso(secret.expiresAt) });
     }
-    if (result.kind === 'storage_full') {
-      metrics.rejected('storage_full');
-      throw new HttpError(503, 'storage_full', 'This relay holds as many secrets as it can right now; try again later.');
-    }
+    if (result.kind === 'storage_full') throw storageFull(deps, result.limit);
+    if (result.kind === 'quota_exceeded') throw quotaExceeded(deps, result);
   }
   throw new Error('could not draw an unused secret id');
 }

@@ -8,6 +8,7 @@ export const LOCK_NAMESPACE = 0x70737374;
 export const LOCK_MIGRATE = 1;
 export const LOCK_SWEEP = 2;
 export const LOCK_QUOTA = 3;
+/** Per-client and per-network quota locks use the single-bigint key space (apart from the two-int4 one above). */
 
 /** Rows of secret_totals: each connection adds to the row of its backend pid, so concurrent writes rarely wait on one row. */
 export const TOTAL_SLOTS = 64;
@@ -48,6 +49,23 @@ export const PG_MIGRATIONS: readonly string[] = [
      stored_bytes   bigint NOT NULL DEFAULT 0
    );
    INSERT INTO secret_totals (slot) SELECT generate_series(0, ${TOTAL_SLOTS - 1});`,
+  // 2: the tombstone bound and per-client quotas, as in SQLite's migration 2: the tombstones counted in
+  // secret_totals, each secret's keyed client and network hashes, their usage, and the HMAC keys (here, so
+  // that every relay on the database hashes alike).
+  `ALTER TABLE secret_totals ADD COLUMN tombstones bigint NOT NULL DEFAULT 0;
+   UPDATE secret_totals SET tombstones = (SELECT count(*) FROM secrets WHERE state <> 'active') WHERE slot = 0;
+   ALTER TABLE secrets ADD COLUMN client_hash bytea, ADD COLUMN network_hash bytea;
+   CREATE TABLE client_usage (
+     hash    bytea PRIMARY KEY,
+     key_id  integer NOT NULL,
+     secrets bigint NOT NULL,
+     bytes   bigint NOT NULL
+   );
+   CREATE TABLE client_hash_keys (
+     id         integer PRIMARY KEY,
+     key        bytea NOT NULL,
+     created_at bigint NOT NULL
+   );`,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -8,6 +8,17 @@
 import { performance } from 'node:perf_hooks';
 import { MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import pg from 'pg';
+import {
+  type ClientHashes,
+  createClientHasher,
+  type HashKeys,
+  isRotationDue,
+  newHashKey,
+  overQuota,
+  quotaLimits,
+  toHashKeys,
+  type Usage,
+} from './client-usage.js';
 import { LOCK_NAMESPACE, LOCK_QUOTA, LOCK_SWEEP, migratePostgres } from './postgres-schema.js';
 import * as SQL from './postgres-sql.js';
 import { hasRoom, isPurgeable, type SecretRow, toRecord, unchangeable } from './rows.js';
@@ -29,6 +40,9 @@ import {
  */
 const QUOTA_SLACK_SECRETS = 256;
 const QUOTA_SLACK_BYTES = 32 * 1024 * 1024;
+/** The same for one client's or one network's quota, whose own creates are few at a time. */
+const CLIENT_SLACK_SECRETS = 8;
+const CLIENT_SLACK_BYTES = 4 * 1024 * 1024;
 /** Secrets expired per statement by the sweeper, so no statement holds thousands of row locks. */
 const SWEEP_BATCH = 1_000;
 /** A statement aborted by a deadlock or a serialization failure changed nothing: it is sent again, this often. */
@@ -86,7 +100,24 @@ function secretValues(secret: NewSecret): unknown[] {
   ];
 }
 
+/** What the create statement saw: the totals and the client's and network's usage. */
+interface SeenByCreate {
+  created: number;
+  active: number;
+  bytes: number;
+  tombstones: number;
+  client_secrets: number;
+  client_bytes: number;
+  network_secrets: number;
+  network_bytes: number;
+}
+
+/** An advisory lock key (the single-bigint space) for one client's or network's hash. */
+const lockKey = (hash: Buffer) => hash.readBigInt64BE(0).toString();
+
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const quotas = quotaLimits(options);
+  const hashOf = createClientHasher();
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolMax,
@@ -122,10 +153,23 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     report(on ? 'synchronous_commit_on' : 'synchronous_commit_off');
   }
 
+  let keys: HashKeys;
+  /** The newest two hashing keys, the first one made if the database has none (relays starting together make one). */
+  async function loadKeys(client?: pg.PoolClient): Promise<HashKeys> {
+    const read = async () =>
+      toHashKeys((await (client ?? pool).query<{ id: number; key: Buffer; created_at: number }>(SQL.HASH_KEYS)).rows);
+    const found = await read();
+    if (found) return found;
+    const first = newHashKey(1, Date.now());
+    await (client ?? pool).query({ ...SQL.ADD_HASH_KEY, values: [first.id, first.key, first.createdAt] });
+    return (await read()) as HashKeys;
+  }
+
   try {
     const client = await pool.connect();
     try {
       await migratePostgres(client);
+      keys = await loadKeys(client);
     } finally {
       client.release();
     }
@@ -186,21 +230,76 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
   }
 
-  /** Near a quota: the exact check under LOCK_QUOTA, one create at a time across every relay. */
-  async function createLocked(values: unknown[]): Promise<number> {
+  /**
+   * The create statement's limits after the secret's values: the exact ones, or `slack` below them (the
+   * lock-free path, far from every quota).
+   */
+  function limitValues(hashes: ClientHashes | null, exact: boolean): unknown[] {
+    const less = (limit: number, slack: number) => (exact ? limit : limit - slack);
+    return [
+      less(options.maxActiveSecrets, QUOTA_SLACK_SECRETS),
+      less(options.maxStoreBytes, QUOTA_SLACK_BYTES),
+      less(quotas.maxTombstones, QUOTA_SLACK_SECRETS),
+      hashes?.client ?? null,
+      hashes?.previousClient ?? null,
+      hashes?.network ?? null,
+      hashes?.previousNetwork ?? null,
+      hashes?.keyId ?? 0,
+      less(quotas.clientMaxSecrets, CLIENT_SLACK_SECRETS),
+      less(quotas.clientMaxBytes, CLIENT_SLACK_BYTES),
+      less(quotas.networkMaxSecrets, CLIENT_SLACK_SECRETS),
+      less(quotas.networkMaxBytes, CLIENT_SLACK_BYTES),
+    ];
+  }
+
+  /** Why a create that the statement did not insert is refused at the exact limits, or null: near a limit, not over it. */
+  function refusal(seen: SeenByCreate, bytes: number): CreateResult | null {
+    if (seen.active >= options.maxActiveSecrets) return { kind: 'storage_full', limit: 'secrets' };
+    if (seen.bytes + bytes > options.maxStoreBytes) return { kind: 'storage_full', limit: 'bytes' };
+    if (seen.tombstones >= quotas.maxTombstones) return { kind: 'storage_full', limit: 'tombstones' };
+    const usage: Usage = {
+      clientSecrets: seen.client_secrets,
+      clientBytes: seen.client_bytes,
+      networkSecrets: seen.network_secrets,
+      networkBytes: seen.network_bytes,
+    };
+    return overQuota(usage, bytes, quotas);
+  }
+
+  /**
+   * Near a quota: the exact check under the locks of the quotas it is near (the store's LOCK_QUOTA, then the
+   * network's, then the client's: always in this order, so two creates never wait on each other in a circle).
+   */
+  async function createLocked(values: unknown[], hashes: ClientHashes | null, seen: SeenByCreate, bytes: number): Promise<SeenByCreate> {
     const client = await connect('create');
     let failed: Error | undefined;
+    const nearStore =
+      seen.active >= options.maxActiveSecrets - QUOTA_SLACK_SECRETS ||
+      seen.bytes + bytes > options.maxStoreBytes - QUOTA_SLACK_BYTES ||
+      seen.tombstones >= quotas.maxTombstones - QUOTA_SLACK_SECRETS;
+    const nearNetwork =
+      seen.network_secrets >= quotas.networkMaxSecrets - CLIENT_SLACK_SECRETS ||
+      seen.network_bytes + bytes > quotas.networkMaxBytes - CLIENT_SLACK_BYTES;
+    const nearClient =
+      seen.client_secrets >= quotas.clientMaxSecrets - CLIENT_SLACK_SECRETS ||
+      seen.client_bytes + bytes > quotas.clientMaxBytes - CLIENT_SLACK_BYTES;
     try {
       await run('create', { name: 'psst_begin', text: 'BEGIN' }, [], client);
-      await run('create', { name: 'psst_quota_lock', text: 'SELECT pg_advisory_xact_lock($1, $2)' }, [LOCK_NAMESPACE, LOCK_QUOTA], client);
-      const { rows } = await run<{ created: number }>(
-        'create',
-        SQL.CREATE,
-        [...values, options.maxActiveSecrets, options.maxStoreBytes],
-        client,
-      );
+      if (nearStore) {
+        await run(
+          'create',
+          { name: 'psst_quota_lock', text: 'SELECT pg_advisory_xact_lock($1, $2)' },
+          [LOCK_NAMESPACE, LOCK_QUOTA],
+          client,
+        );
+      }
+      for (const hash of [nearNetwork ? hashes?.network : undefined, nearClient ? hashes?.client : undefined]) {
+        if (hash)
+          await run('create', { name: 'psst_client_lock', text: 'SELECT pg_advisory_xact_lock($1::bigint)' }, [lockKey(hash)], client);
+      }
+      const { rows } = await run<SeenByCreate>('create', SQL.CREATE, [...values, ...limitValues(hashes, true)], client);
       await run('create', { name: 'psst_commit', text: 'COMMIT' }, [], client);
-      return rows[0]?.created ?? 0;
+      return rows[0] as SeenByCreate;
     } catch (error) {
       failed = error as Error;
       await client.query('ROLLBACK').catch(() => undefined);
@@ -218,9 +317,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     return answer;
   }
 
+  async function readTotals(operation: string): Promise<StoreStats & { tombstones: number }> {
+    const { rows } = await run<{ active: number; bytes: number; tombstones: number }>(operation, SQL.STATS, []);
+    return { activeSecrets: rows[0]?.active ?? 0, storedBytes: rows[0]?.bytes ?? 0, tombstones: rows[0]?.tombstones ?? 0 };
+  }
+
   async function readStats(operation: string): Promise<StoreStats> {
-    const { rows } = await run<{ active: number; bytes: number }>(operation, SQL.STATS, []);
-    return { activeSecrets: rows[0]?.active ?? 0, storedBytes: rows[0]?.bytes ?? 0 };
+    const { activeSecrets, storedBytes } = await readTotals(operation);
+    return { activeSecrets, storedBytes };
   }
 
   async function sweepWith(client: pg.PoolClient, now: number): Promise<SweepResult> {
@@ -234,8 +338,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       if (batch < SWEEP_BATCH) break;
     }
     const started = performance.now();
-    const purged = (await run('sweep', SQL.PURGE, [now - options.tombstoneRetentionMs], client)).rowCount ?? 0;
+    const purged = (await run<{ purged: number }>('sweep', SQL.PURGE, [now - options.tombstoneRetentionMs], client)).rows[0]?.purged ?? 0;
     committed(started);
+    if (isRotationDue(keys, now, quotas.keyRotationMs)) {
+      const next = newHashKey(keys.current.id + 1, now);
+      await run('sweep', SQL.ADD_HASH_KEY, [next.id, next.key, next.createdAt], client);
+      await run('sweep', SQL.DROP_OLD_HASH_KEYS, [keys.current.id], client);
+      keys = await loadKeys(client);
+    }
     // Erased envelopes stay in dead tuples until VACUUM prunes them (PostgreSQL has no secure_delete).
     await client.query('VACUUM (SKIP_LOCKED) secrets');
     return { expired, purged };
@@ -256,26 +366,23 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const started = performance.now();
       const values = secretValues(secret);
       const bytes = secret.envelope.byteLength;
+      const hashes = secret.client ? hashOf(keys, secret.client) : null;
       try {
-        const { rows } = await run<{ created: number; active: number; bytes: number }>('create', SQL.CREATE, [
-          ...values,
-          options.maxActiveSecrets - QUOTA_SLACK_SECRETS,
-          options.maxStoreBytes - QUOTA_SLACK_BYTES,
-        ]);
-        const seen = rows[0];
-        if (seen?.created === 1) {
+        const { rows } = await run<SeenByCreate>('create', SQL.CREATE, [...values, ...limitValues(hashes, false)]);
+        const seen = rows[0] as SeenByCreate;
+        if (seen.created === 1) {
           committed(started);
           return { kind: 'created' };
         }
-        if (seen && (seen.active >= options.maxActiveSecrets || seen.bytes + bytes > options.maxStoreBytes))
-          return { kind: 'storage_full' };
-        const created = (await createLocked(values)) === 1;
+        const refused = refusal(seen, bytes);
+        if (refused) return refused;
+        const locked = await createLocked(values, hashes, seen, bytes);
         committed(started);
-        return created ? { kind: 'created' } : { kind: 'storage_full' };
+        return locked.created === 1 ? { kind: 'created' } : (refusal(locked, bytes) ?? { kind: 'storage_full', limit: 'secrets' });
       } catch (error) {
         const cause = error instanceof StorageUnavailableError ? error.cause : error;
         if (sqlState(cause) === '23505') return { kind: 'duplicate_id' };
-        if (sqlState(cause) === '53100') return { kind: 'storage_full' };
+        if (sqlState(cause) === '53100') return { kind: 'storage_full', limit: 'file' };
         throw error;
       }
     },
@@ -335,6 +442,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       let broken: Error | undefined;
       try {
         await checkDurability(client);
+        // Another relay may have rotated the hashing keys: each relay's sweep picks the new ones up.
+        keys = await loadKeys(client);
         const lock = await run<{ ok: boolean }>(
           'sweep',
           { name: 'psst_sweep_lock', text: 'SELECT pg_try_advisory_lock($1, $2) AS ok' },
@@ -360,13 +469,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
     async ready(): Promise<Readiness> {
       if (closed || !durable) return 'storage_unavailable';
-      let stats: StoreStats;
+      let totals: StoreStats & { tombstones: number };
       try {
-        stats = await readStats('ready');
+        totals = await readTotals('ready');
       } catch {
         return 'storage_unavailable';
       }
-      return hasRoom(stats, options) ? 'ready' : 'storage_full';
+      return hasRoom(totals, options) && totals.tombstones < quotas.maxTombstones ? 'ready' : 'storage_full';
     },
 
     async close() {

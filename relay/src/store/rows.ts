@@ -21,12 +21,15 @@ export interface SecretRow {
   read_at: number | null;
   ended_at: number | null;
   envelope_bytes: number;
+  /** Keyed hashes of the creator's client and network (./client-usage.ts), or null when not counted. */
+  client_hash: Uint8Array | null;
+  network_hash: Uint8Array | null;
 }
 
 /** Every column but the envelope: metadata reads never touch ciphertext. */
 export const META_COLUMNS =
   'id, access_verifier, passphrase_verifier, manage_verifier, kdf_log2n, kdf_r, kdf_p, kdf_salt, ' +
-  'views_left, failed_attempts, state, created_at, expires_at, read_at, ended_at, envelope_bytes';
+  'views_left, failed_attempts, state, created_at, expires_at, read_at, ended_at, envelope_bytes, client_hash, network_hash';
 
 /** An active secret is expired from its expiresAt on (inclusive). */
 export function isExpired(row: Pick<SecretRow, 'expires_at'>, now: number): boolean {

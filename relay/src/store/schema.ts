@@ -28,6 +28,22 @@ export const MIGRATIONS: readonly string[] = [
      CHECK ((kdf_log2n IS NULL) = (kdf_salt IS NULL))
    ) STRICT;
    CREATE INDEX secrets_expires_at ON secrets (expires_at);`,
+  // 2: per-client quotas. A secret keeps the keyed hashes of its client and network (never the address);
+  // client_usage counts, per hash, the secrets not yet purged and the bytes of the active ones, kept in step
+  // in the same transaction as every write; client_hash_keys holds the current and previous HMAC keys.
+  `ALTER TABLE secrets ADD COLUMN client_hash BLOB;
+   ALTER TABLE secrets ADD COLUMN network_hash BLOB;
+   CREATE TABLE client_usage (
+     hash    BLOB PRIMARY KEY NOT NULL,
+     key_id  INTEGER NOT NULL,
+     secrets INTEGER NOT NULL,
+     bytes   INTEGER NOT NULL
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE client_hash_keys (
+     id         INTEGER PRIMARY KEY NOT NULL,
+     key        BLOB NOT NULL,
+     created_at INTEGER NOT NULL
+   ) STRICT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

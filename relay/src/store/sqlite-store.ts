@@ -3,11 +3,14 @@
 // memory, and every write through the group committer (./group-commit.ts).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { minEnvelopeBytes } from '@psst/protocol/limits';
 import Database from 'better-sqlite3';
+import { type HashKeys, newHashKey, quotaLimits, toHashKeys } from './client-usage.js';
 import { createGroupCommitter, type WriteOp } from './group-commit.js';
-import { type Counters, prepareOperations } from './operations.js';
+import { type Counters, type KeyRing, prepareOperations } from './operations.js';
 import { hasRoom, isPurgeable, toRecord } from './rows.js';
 import { migrate } from './schema.js';
+import { derivedMaxPageCount, PAGE_SIZE, reservePages } from './sqlite-bound.js';
 import type { CreateResult, Readiness, Store, StoreOptions, SweepResult } from './types.js';
 
 /** How long a connection waits for a lock held by another process (a backup tool, the sqlite3 shell). */
@@ -29,7 +32,7 @@ function sqliteCode(error: unknown): string | undefined {
   return error instanceof Database.SqliteError ? error.code : undefined;
 }
 
-function configure(db: Database.Database, options: StoreOptions): void {
+function configure(db: Database.Database, options: StoreOptions, maxPageCount: number): void {
   // auto_vacuum only takes effect on a file without tables, i.e. before the first migration.
   db.pragma('auto_vacuum = INCREMENTAL');
   const mode = db.pragma('journal_mode = WAL', { simple: true });
@@ -41,26 +44,43 @@ function configure(db: Database.Database, options: StoreOptions): void {
   db.pragma('temp_store = MEMORY');
   db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
-  if (options.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
+  db.pragma(`max_page_count = ${Math.floor(maxPageCount)}`);
+}
+
+/** The newest two hashing keys, the first one made if the file has none yet. */
+function loadKeys(db: Database.Database): HashKeys {
+  const read = () =>
+    toHashKeys(db.prepare<[], { id: number; key: Buffer; created_at: number }>('SELECT id, key, created_at FROM client_hash_keys').all());
+  const found = read();
+  if (found) return found;
+  const first = newHashKey(1, Date.now());
+  db.prepare('INSERT INTO client_hash_keys (id, key, created_at) VALUES (?, ?, ?)').run(first.id, first.key, first.createdAt);
+  return read() as HashKeys;
 }
 
 export function openStore(options: StoreOptions): Store {
   mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path, { timeout: BUSY_TIMEOUT_MS });
+  const quotas = quotaLimits(options);
+  const maxPageCount = options.maxPageCount ?? derivedMaxPageCount({ ...options, maxTombstones: quotas.maxTombstones });
+  let ring: KeyRing;
   try {
-    configure(db, options);
+    configure(db, options, maxPageCount);
     migrate(db);
+    ring = { keys: loadKeys(db) };
   } catch (error) {
     db.close();
     throw error;
   }
 
-  const totals = db.prepare("SELECT count(*) AS n, total(envelope_bytes) AS bytes FROM secrets WHERE state = 'active'").get() as {
-    n: number;
-    bytes: number;
-  };
-  const counters: Counters = { activeSecrets: totals.n, storedBytes: totals.bytes };
-  const ops = prepareOperations(db, counters, options);
+  const totals = db
+    .prepare(
+      "SELECT total(state = 'active') AS n, total(CASE WHEN state = 'active' THEN envelope_bytes END) AS bytes, total(state <> 'active') AS tombstones FROM secrets",
+    )
+    .get() as { n: number; bytes: number; tombstones: number };
+  const counters: Counters = { activeSecrets: totals.n, storedBytes: totals.bytes, tombstones: totals.tombstones };
+  const createPageLimit = maxPageCount - reservePages(maxPageCount);
+  const ops = prepareOperations(db, counters, { ...options, ...quotas, createPageLimit, pageSize: PAGE_SIZE }, ring);
   const committer = createGroupCommitter(
     db,
     options.groupCommit,
@@ -91,7 +111,7 @@ export function openStore(options: StoreOptions): Store {
       options.observer?.dbError('ready');
       return 'storage_unavailable';
     }
-    if (diskFull) return 'storage_full';
+    if (diskFull || counters.tombstones >= quotas.maxTombstones || !ops.fileHasRoom(minEnvelopeBytes(false))) return 'storage_full';
     return hasRoom(counters, options) ? 'ready' : 'storage_full';
   }
 
@@ -124,7 +144,7 @@ export function openStore(options: StoreOptions): Store {
           if (code === 'SQLITE_FULL') {
             diskFull = true;
             options.observer?.dbError('create');
-            return { kind: 'storage_full' };
+            return { kind: 'storage_full', limit: 'file' };
           }
           return undefined;
         },
@@ -147,12 +167,16 @@ export function openStore(options: StoreOptions): Store {
           if (result.expired + result.purged > 0) diskFull = false;
           return result;
         },
-        // Erased pages may still sit in the WAL: copy it back and truncate it to zero.
-        afterCommit: checkpoint,
+        afterCommit() {
+          // A rotation of the hashing keys, if the sweep made one, is in force from now on.
+          ring.keys = loadKeys(db);
+          // Erased pages may still sit in the WAL: copy it back and truncate it to zero.
+          checkpoint();
+        },
       });
     },
 
-    stats: async () => ({ ...counters }),
+    stats: async () => ({ activeSecrets: counters.activeSecrets, storedBytes: counters.storedBytes }),
     ready: async () => readiness(),
 
     async close() {

@@ -242,9 +242,9 @@ describe.each(STORE_KINDS)('the store contract (%s)', (kind) => {
       const store = await db.current.open({ maxActiveSecrets: 3 });
       for (let i = 0; i < 3; i++) expect(await store.create(newSecret({ expiresAt: T0 + HOUR }))).toEqual({ kind: 'created' });
       expect(await store.ready()).toBe('storage_full');
-      expect(await store.create(newSecret())).toEqual({ kind: 'storage_full' });
+      expect(await store.create(newSecret())).toEqual({ kind: 'storage_full', limit: 'secrets' });
       // Expired but not yet swept still occupies the quota.
-      expect(await store.create(newSecret({ createdAt: T0 + HOUR }))).toEqual({ kind: 'storage_full' });
+      expect(await store.create(newSecret({ createdAt: T0 + HOUR }))).toEqual({ kind: 'storage_full', limit: 'secrets' });
       expect(await store.sweep(T0 + HOUR)).toEqual({ expired: 3, purged: 0 });
       expect(await store.ready()).toBe('ready');
       expect(await store.create(newSecret({ createdAt: T0 + HOUR, expiresAt: T0 + 2 * HOUR }))).toEqual({ kind: 'created' });
@@ -255,7 +255,7 @@ describe.each(STORE_KINDS)('the store contract (%s)', (kind) => {
       const store = await db.current.open({ maxStoreBytes: 10_000 });
       const big = newSecret({ envelope: randomBytes(6_000) });
       expect(await store.create(big)).toEqual({ kind: 'created' });
-      expect(await store.create(newSecret({ envelope: randomBytes(4_001) }))).toEqual({ kind: 'storage_full' });
+      expect(await store.create(newSecret({ envelope: randomBytes(4_001) }))).toEqual({ kind: 'storage_full', limit: 'bytes' });
       expect(await store.create(newSecret({ envelope: randomBytes(4_000) }))).toEqual({ kind: 'created' });
       expect(await store.stats()).toEqual({ activeSecrets: 2, storedBytes: 10_000 });
       expect(await store.ready()).toBe('storage_full');
@@ -290,6 +290,79 @@ describe.each(STORE_KINDS)('the store contract (%s)', (kind) => {
       const rows = await countActiveRows();
       expect(await store.stats()).toEqual({ activeSecrets: rows.n, storedBytes: rows.bytes });
       expect(rows.n).toBeGreaterThan(0);
+    });
+  });
+  describe('per-client quotas and the tombstone bound', () => {
+    const quotas = { clientMaxSecrets: 3, clientMaxBytes: 0, networkMaxSecrets: 5, networkMaxBytes: 0, keyRotationMs: 8 * DAY };
+    const from = (client: string, network: string, overrides: Parameters<typeof newSecret>[0] = {}) =>
+      newSecret({ client: { client, network }, ...overrides });
+
+    it('refuses a client past its secrets, then its network, while others create; counts keep tombstones until purged', async () => {
+      const store = await db.current.open({ clientQuotas: quotas });
+      for (let i = 0; i < 3; i++) expect(await store.create(from('a', 'net:n'))).toEqual({ kind: 'created' });
+      expect(await store.create(from('a', 'net:n'))).toEqual({ kind: 'quota_exceeded', scope: 'client', limit: 'secrets' });
+      expect(await store.create(from('b', 'net:n'))).toEqual({ kind: 'created' });
+      expect(await store.create(from('c', 'net:n'))).toEqual({ kind: 'created' });
+      expect(await store.create(from('d', 'net:n'))).toEqual({ kind: 'quota_exceeded', scope: 'network', limit: 'secrets' });
+      expect(await store.create(from('d', 'net:other'))).toEqual({ kind: 'created' });
+      expect(await store.create(newSecret())).toEqual({ kind: 'created' });
+      // Deleting frees nothing of the count: the tombstone stays until it is purged.
+      const victim = from('e', 'net:e', { expiresAt: T0 + HOUR });
+      expect(await store.create(victim)).toEqual({ kind: 'created' });
+      const rows = await db.current.query<{ client_hash: Uint8Array | null }>('SELECT client_hash FROM secrets WHERE id = ?', [victim.id]);
+      // Only the keyed hash is stored, never the client's key.
+      expect(rows[0]?.client_hash).toHaveLength(16);
+      expect(Buffer.from(rows[0]?.client_hash ?? []).toString('utf8')).not.toContain('e');
+      // Everything created at T0 expires at T0 + HOUR and is purged a day later: the quotas are free again.
+      expect((await store.sweep(T0 + HOUR + DAY)).purged).toBe(8);
+      for (let i = 0; i < 3; i++)
+        expect((await store.create(from('a', 'net:n', { createdAt: T0 + 2 * DAY, expiresAt: T0 + 3 * DAY }))).kind).toBe('created');
+      const usage = await db.current.query<{ secrets: number | string }>('SELECT secrets FROM client_usage');
+      expect(usage.map((row) => Number(row.secrets)).sort()).toEqual([3, 3]);
+    });
+
+    it('counts bytes of active secrets only: a read or deleted secret gives its bytes back to its client at once', async () => {
+      const store = await db.current.open({
+        clientQuotas: { ...quotas, clientMaxSecrets: 0, clientMaxBytes: 3_000, networkMaxSecrets: 0 },
+      });
+      const first = from('a', 'net:n');
+      expect(await store.create(first)).toEqual({ kind: 'created' });
+      expect(await store.create(from('a', 'net:n'))).toEqual({ kind: 'created' });
+      expect(await store.create(from('a', 'net:n'))).toEqual({ kind: 'quota_exceeded', scope: 'client', limit: 'bytes' });
+      expect((await store.reveal(first.id, T0 + 1)).kind).toBe('revealed');
+      expect(await store.create(from('a', 'net:n'))).toEqual({ kind: 'created' });
+    });
+
+    it('refuses creates past maxTombstones (never a reveal, delete or sweep), and takes them again once purged', async () => {
+      const store = await db.current.open({ maxTombstones: 4 });
+      const secrets = Array.from({ length: 6 }, () => newSecret({ views: 1 }));
+      for (const s of secrets) expect(await store.create(s)).toEqual({ kind: 'created' });
+      for (const s of secrets.slice(0, 4)) expect(await store.delete(s.id, T0 + 1)).toEqual({ kind: 'deleted' });
+      expect(await store.create(newSecret())).toEqual({ kind: 'storage_full', limit: 'tombstones' });
+      expect(await store.ready()).toBe('storage_full');
+      // Past the bound, reading, deleting and sweeping still work: each one adds a tombstone.
+      expect((await store.reveal(secrets[4]!.id, T0 + 2)).kind).toBe('revealed');
+      expect(await store.delete(secrets[5]!.id, T0 + 2)).toEqual({ kind: 'deleted' });
+      expect(await store.sweep(T0 + HOUR + DAY)).toEqual({ expired: 0, purged: 6 });
+      expect(await store.ready()).toBe('ready');
+      expect(await store.create(newSecret({ createdAt: T0 + 2 * DAY, expiresAt: T0 + 3 * DAY }))).toEqual({ kind: 'created' });
+    });
+
+    it('rotates the hashing key every keyRotationMs, still counts usage under the previous key, then forgets it', async () => {
+      const store = await db.current.open({ clientQuotas: { ...quotas, keyRotationMs: HOUR } });
+      const keyIds = async () => (await db.current.query<{ id: number }>('SELECT id FROM client_hash_keys ORDER BY id')).map((k) => k.id);
+      // The first key is made at open, on the wall clock: the secrets and sweeps here follow it.
+      const now = Date.now();
+      const long = { createdAt: now, expiresAt: now + 10 * DAY };
+      for (let i = 0; i < 3; i++) expect((await store.create(from('a', 'net:n', long))).kind).toBe('created');
+      await store.sweep(now + HOUR);
+      expect(await keyIds()).toEqual([1, 2]);
+      // Counted under the previous key, still refused under the new one.
+      expect(await store.create(from('a', 'net:n', long))).toEqual({ kind: 'quota_exceeded', scope: 'client', limit: 'secrets' });
+      await store.sweep(now + 2 * HOUR);
+      expect(await keyIds()).toEqual([2, 3]);
+      // The key the three were counted under is gone, and with it their count.
+      expect((await store.create(from('a', 'net:n', long))).kind).toBe('created');
     });
   });
 });

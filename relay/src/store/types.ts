@@ -11,6 +11,15 @@ export interface StoredKdf extends KdfParams {
   salt: Uint8Array;
 }
 
+/**
+ * Who creates, for the per-client and per-network quotas: the keys of net/cidr.ts (`clientKey`, `networkKey`).
+ * Never stored: the store keeps only their keyed hashes (./client-usage.ts).
+ */
+export interface ClientIdentity {
+  client: string;
+  network: string;
+}
+
 export interface NewSecret {
   /** 22-char b64u id chosen by the relay. */
   id: string;
@@ -27,6 +36,8 @@ export interface NewSecret {
   /** Epoch milliseconds. */
   createdAt: number;
   expiresAt: number;
+  /** The creator, for the per-client quotas; absent or null: counted against no client (an unknown address). */
+  client?: ClientIdentity | null;
 }
 
 /** Everything about a secret except its envelope; what Look, receipt and the checks need. */
@@ -48,7 +59,17 @@ export interface SecretRecord {
   envelopeBytes: number;
 }
 
-export type CreateResult = { kind: 'created' } | { kind: 'storage_full' } | { kind: 'duplicate_id' };
+/** Which bound of the whole store a refused create met: active secrets, envelope bytes, tombstones, or the file. */
+export type StorageLimit = 'secrets' | 'bytes' | 'tombstones' | 'file';
+
+/** Which per-client quota a refused create met: the client's own, or its network's; secrets or bytes. */
+export interface QuotaExceeded {
+  kind: 'quota_exceeded';
+  scope: 'client' | 'network';
+  limit: 'secrets' | 'bytes';
+}
+
+export type CreateResult = { kind: 'created' } | { kind: 'storage_full'; limit: StorageLimit } | QuotaExceeded | { kind: 'duplicate_id' };
 
 export type Gone = { kind: 'gone'; reason: GoneReason; at: number };
 export type NotFound = { kind: 'not_found' };
@@ -126,9 +147,26 @@ export interface StoreObserver {
 export interface CommonStoreOptions {
   maxActiveSecrets: number;
   maxStoreBytes: number;
+  /** Finished secrets kept as tombstones; a create past it is storage_full (default: twice maxActiveSecrets). */
+  maxTombstones?: number;
+  /** Per-client and per-network quotas (secrets counted until their tombstone is purged; active bytes). */
+  clientQuotas?: ClientQuotas;
   /** Tombstones are purged this long after expiresAt. */
   tombstoneRetentionMs: number;
   observer?: StoreObserver;
+}
+
+/** 0 (or absent) turns a quota off. */
+export interface ClientQuotas {
+  clientMaxSecrets: number;
+  clientMaxBytes: number;
+  networkMaxSecrets: number;
+  networkMaxBytes: number;
+  /**
+   * How often the hashing key changes (the previous one is still counted, then dropped): at least the longest
+   * TTL plus the tombstone retention, so that no row outlives the key after the one it was counted under.
+   */
+  keyRotationMs: number;
 }
 
 export interface StoreOptions extends CommonStoreOptions {
@@ -138,7 +176,10 @@ export interface StoreOptions extends CommonStoreOptions {
   groupCommit: { maxBatch: number; maxWaitMs: number };
   /** 'FULL' in production; 'NORMAL' exists only for the benchmark ceiling. */
   synchronous: 'FULL' | 'NORMAL';
-  /** Optional hard cap on the file, in pages (PRAGMA max_page_count); reaching it makes create answer storage_full. */
+  /**
+   * Hard cap on the file, in pages (PRAGMA max_page_count); default derived from the quotas (./sqlite-bound.ts).
+   * Creates stop short of it (storage_full, limit 'file') so that reveals, deletes and the sweep always have room.
+   */
   maxPageCount?: number;
 }
 export interface PostgresStoreOptions extends CommonStoreOptions {
