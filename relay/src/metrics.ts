@@ -21,17 +21,17 @@ export const REJECT_REASONS = [
   'storage_unavailable',
   'wrong_passphrase',
   'proof_of_work',
-] as const;
-export type RejectReason = (typeof REJECT_REASONS)[number];
-
-export const DB_OPERATIONS = ['get', 'create', 'reveal', 'wrong_passphrase', 'delete', 'sweep', 'ready'] as const;
-
   // A create refused for room (routes/refusals.ts): one client's or one network's quota (429), the store's
   // bound on tombstones or its database file's cap (503 storage_full; the quotas of everyone stay storage_full).
   'client_quota',
   'network_quota',
   'tombstone_bound',
   'file_bound',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export const DB_OPERATIONS = ['get', 'create', 'reveal', 'wrong_passphrase', 'delete', 'sweep', 'ready'] as const;
+
 /** The answers each route normally gives; their series exist from the start. */
 const EXPECTED: Record<string, Record<string, number[]>> = {
   '/api/secrets': { POST: [201, 400, 403, 413, 415, 429, 500, 503] },
