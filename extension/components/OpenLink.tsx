@@ -35,6 +35,8 @@ export function OpenLink({ onOpen }: { onOpen(link: string): Promise<OpenLinkRes
           type="text"
           inputMode="url"
           {...SECRET_FIELD}
+          // A link reads left to right in every language, exactly as pasted.
+          dir="ltr"
           aria-label={t('openLink.field')}
           placeholder="https://…/s/…#…"
           aria-describedby="open-link-hint"

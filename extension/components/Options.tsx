@@ -65,7 +65,7 @@ export function Options({ services }: { services: OptionsServices }) {
         <h2 id="relay-title">{t('options.relay')}</h2>
         <label for="relay">{t('options.relayAddress')}</label>
         <div class="row">
-          <input id="relay" type="url" value={relayInput} required onInput={(e) => setRelayInput(e.currentTarget.value)} />
+          <input id="relay" type="url" dir="ltr" value={relayInput} required onInput={(e) => setRelayInput(e.currentTarget.value)} />
           <button type="submit" class="primary" disabled={checking}>
             {checking ? t('options.checking') : t('options.saveAndCheck')}
           </button>
