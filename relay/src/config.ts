@@ -129,6 +129,14 @@ const schema = z.object({
   PSST_RATE_LIMIT_READ: int(0, 1_000_000).default(120),
   PSST_MAX_ACTIVE_SECRETS: int(1).default(100_000),
   PSST_MAX_STORE_BYTES: int(1).default(1_073_741_824),
+  PSST_MAX_TOMBSTONES: int(1).default(200_000),
+  PSST_CLIENT_MAX_SECRETS: int(0).default(1_000),
+  PSST_CLIENT_MAX_STORE_BYTES: int(0).default(33_554_432),
+  PSST_NETWORK_MAX_SECRETS: int(0).default(5_000),
+  PSST_NETWORK_MAX_STORE_BYTES: int(0).default(134_217_728),
+  PSST_CLIENT_IPV6_PREFIX: int(1, 128).default(64),
+  PSST_CLIENT_IPV4_NETWORK_PREFIX: int(1, 32).default(24),
+  PSST_CLIENT_IPV6_NETWORK_PREFIX: int(1, 128).default(48),
   PSST_SQLITE_MAX_PAGE_COUNT: int(1).optional(),
   PSST_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL'], 'must be FULL or NORMAL').default('FULL'),
   PSST_DATABASE_URL: text.regex(/^postgres(ql)?:\/\/./, 'must be a postgres:// or postgresql:// URL').optional(),
@@ -138,14 +146,6 @@ const schema = z.object({
   PSST_TOMBSTONE_RETENTION_SECONDS: int(0).default(DEFAULT_TOMBSTONE_RETENTION_SECONDS),
   PSST_SWEEP_INTERVAL_SECONDS: int(1, 86_400).default(60),
   PSST_GROUP_COMMIT_MAX_BATCH: int(1, 10_000).default(64),
-  PSST_MAX_TOMBSTONES: int(1).default(200_000),
-  PSST_CLIENT_MAX_SECRETS: int(0).default(1_000),
-  PSST_CLIENT_MAX_STORE_BYTES: int(0).default(33_554_432),
-  PSST_NETWORK_MAX_SECRETS: int(0).default(5_000),
-  PSST_NETWORK_MAX_STORE_BYTES: int(0).default(134_217_728),
-  PSST_CLIENT_IPV6_PREFIX: int(1, 128).default(64),
-  PSST_CLIENT_IPV4_NETWORK_PREFIX: int(1, 32).default(24),
-  PSST_CLIENT_IPV6_NETWORK_PREFIX: int(1, 128).default(48),
   PSST_GROUP_COMMIT_MAX_WAIT_MS: int(0, 1_000).default(0),
   PSST_HEADERS_TIMEOUT_MS: int(100, 600_000).default(10_000),
   PSST_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
@@ -193,6 +193,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (e.PSST_PORT !== 0 && e.PSST_PORT === e.PSST_METRICS_PORT && e.PSST_HOST === e.PSST_METRICS_HOST) {
     throw new ConfigError('PSST_METRICS_PORT must differ from PSST_PORT: /metrics is never served on the public listener');
   }
+  if (e.PSST_CLIENT_IPV6_NETWORK_PREFIX > e.PSST_CLIENT_IPV6_PREFIX) {
+    throw new ConfigError(
+      `PSST_CLIENT_IPV6_NETWORK_PREFIX must be at most PSST_CLIENT_IPV6_PREFIX: a network holds its clients (got ${e.PSST_CLIENT_IPV6_NETWORK_PREFIX} > ${e.PSST_CLIENT_IPV6_PREFIX})`,
+    );
+  }
   const warnings: string[] = [];
   const unknown = Object.keys(env).filter((name) => name.startsWith('PSST_') && !(name in schema.shape) && !KNOWN_ELSEWHERE.has(name));
   if (unknown.length) warnings.push(`ignoring unknown variables: ${unknown.sort().join(', ')}`);
@@ -202,11 +207,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     );
   }
   if (e.PSST_SQLITE_SYNCHRONOUS === 'NORMAL') {
-  if (e.PSST_CLIENT_IPV6_NETWORK_PREFIX > e.PSST_CLIENT_IPV6_PREFIX) {
-    throw new ConfigError(
-      `PSST_CLIENT_IPV6_NETWORK_PREFIX must be at most PSST_CLIENT_IPV6_PREFIX: a network holds its clients (got ${e.PSST_CLIENT_IPV6_NETWORK_PREFIX} > ${e.PSST_CLIENT_IPV6_PREFIX})`,
-    );
-  }
     warnings.push(
       'PSST_SQLITE_SYNCHRONOUS=NORMAL: a power cut may undo recent reveals (a one-time secret could be read twice); use it for benchmarks only',
     );
@@ -228,6 +228,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     rateLimitRead: e.PSST_RATE_LIMIT_READ,
     maxActiveSecrets: e.PSST_MAX_ACTIVE_SECRETS,
     maxStoreBytes: e.PSST_MAX_STORE_BYTES,
+    maxTombstones: e.PSST_MAX_TOMBSTONES,
+    clientMaxSecrets: e.PSST_CLIENT_MAX_SECRETS,
+    clientMaxStoreBytes: e.PSST_CLIENT_MAX_STORE_BYTES,
+    networkMaxSecrets: e.PSST_NETWORK_MAX_SECRETS,
+    networkMaxStoreBytes: e.PSST_NETWORK_MAX_STORE_BYTES,
+    clientPrefixes: Object.freeze({
+      ipv6Client: e.PSST_CLIENT_IPV6_PREFIX,
+      ipv4Network: e.PSST_CLIENT_IPV4_NETWORK_PREFIX,
+      ipv6Network: e.PSST_CLIENT_IPV6_NETWORK_PREFIX,
+    }),
     sqliteMaxPageCount: e.PSST_SQLITE_MAX_PAGE_COUNT ?? null,
     sqliteSynchronous: e.PSST_SQLITE_SYNCHRONOUS,
     databaseUrl: e.PSST_DATABASE_URL ?? null,
@@ -240,16 +250,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     groupCommitMaxWaitMs: e.PSST_GROUP_COMMIT_MAX_WAIT_MS,
     headersTimeoutMs: e.PSST_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.PSST_REQUEST_TIMEOUT_MS,
-    maxTombstones: e.PSST_MAX_TOMBSTONES,
-    clientMaxSecrets: e.PSST_CLIENT_MAX_SECRETS,
-    clientMaxStoreBytes: e.PSST_CLIENT_MAX_STORE_BYTES,
-    networkMaxSecrets: e.PSST_NETWORK_MAX_SECRETS,
-    networkMaxStoreBytes: e.PSST_NETWORK_MAX_STORE_BYTES,
-    clientPrefixes: Object.freeze({
-      ipv6Client: e.PSST_CLIENT_IPV6_PREFIX,
-      ipv4Network: e.PSST_CLIENT_IPV4_NETWORK_PREFIX,
-      ipv6Network: e.PSST_CLIENT_IPV6_NETWORK_PREFIX,
-    }),
     keepAliveTimeoutMs: e.PSST_KEEP_ALIVE_TIMEOUT_MS,
     lingerTimeoutMs: e.PSST_LINGER_TIMEOUT_MS,
     lingerMaxBytes: e.PSST_LINGER_MAX_BYTES ?? null,
