@@ -1,0 +1,228 @@
+// The extension's share flows in Debian's Firefox ESR with the built
+// firefox-mv2: a selection through the context-menu handler, the clipboard
+// (the background page's navigator.clipboard), the popup (views, passphrase,
+// label), receipts and revoke. The relay sits behind a front door that records
+// every request; links are revealed in a second Firefox without the extension.
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { strings } from '@psst/reveal-ui/strings';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type FirefoxWithExtension,
+  firefoxTab,
+  type LaunchedFirefox,
+  launchFirefox,
+  launchFirefoxWithExtension,
+} from '../../test-support/firefox';
+import { type FrontDoor, startFrontDoor } from '../../test-support/front-door';
+import { type RunningRelay, startRelay } from '../../test-support/relay';
+
+const root = join(import.meta.dirname, '..');
+const extensionDir = join(root, '.output', 'firefox-mv2');
+const revealDist = join(root, '..', 'reveal-page', 'dist');
+
+// Multi-line, indented, tabs, Unicode (combining marks, RTL, emoji, CJK).
+const PAGE_TEXT = 'firefox selection marker-fsel-2b7d\n    indented by four\n\ttabbed\n  Ünïcødé: e\u0301 שלום 日本語 🔑\n\nlast line  ';
+const CLIPBOARD_TEXT = `clipboard marker-fclip-81c3\n\twith a tab ${'x'.repeat(500)}`;
+const POPUP_TEXT = 'popup secret marker-fpop-4e9a\n  with indentation';
+const PASSPHRASE = 'ember-quartz 7 meadow';
+const REVOKE_TEXT = 'revoke me marker-frev-06d2';
+const SECRETS = [
+  PAGE_TEXT,
+  CLIPBOARD_TEXT,
+  POPUP_TEXT,
+  PASSPHRASE,
+  REVOKE_TEXT,
+  'marker-fsel',
+  'marker-fclip',
+  'marker-fpop',
+  'marker-frev',
+  'ember-quartz',
+];
+
+let relay: RunningRelay;
+let door: FrontDoor;
+let firefox: FirefoxWithExtension;
+let recipient: LaunchedFirefox;
+let pageServer: Server;
+let pageOrigin: string;
+/** Every link the extension made: their keys must never reach the relay. */
+const links: string[] = [];
+
+type Outcome = { ok: true; notice: { title: string; message: string } } | { ok: false; words: { title: string; message: string } };
+
+const tabIn = (launched: LaunchedFirefox, page: Page) =>
+  firefoxTab(page, { downloadDir: launched.downloadDir, loading: strings.looking.title });
+
+/** What the extension's background reads from the clipboard. */
+const clipboard = () => firefox.background((bg) => bg.psst.clipboard.readText() as Promise<string>);
+
+/** Opens the link in the recipient's Firefox (no extension) and reveals it: the text, or null and the heading shown instead. */
+async function reveal(link: string, passphrase?: string): Promise<{ text: string | null; heading: string }> {
+  const page = await recipient.newPage();
+  await page.bringToFront();
+  const tab = tabIn(recipient, page);
+  try {
+    await page.goto(link);
+    const heading = await tab.settledHeading();
+    if (heading !== strings.waiting.title) return { text: null, heading };
+    if (passphrase !== undefined) await tab.fill('#passphrase', passphrase);
+    await tab.click('form button[type="submit"]');
+    return { text: await tab.text('.secret pre'), heading: '' };
+  } finally {
+    await tab.close();
+  }
+}
+
+async function openPopup() {
+  const page = await firefox.openExtensionPage('/popup.html');
+  await page.setViewport({ width: 380, height: 720 });
+  const popup = tabIn(firefox, page);
+  await popup.text('#secret');
+  return popup;
+}
+
+beforeAll(async () => {
+  for (const [path, command] of [
+    [join(extensionDir, 'manifest.json'), 'pnpm --filter @psst/extension build'],
+    [join(revealDist, 'index.html'), 'pnpm --filter @psst/reveal-page build'],
+  ] as const) {
+    if (!existsSync(path)) throw new Error(`${path} is missing: run \`${command}\` first (the root \`pnpm test\` builds before testing)`);
+  }
+  relay = await startRelay({ staticDir: revealDist });
+  door = await startFrontDoor(relay.origin);
+  pageServer = createServer((_req, res) => {
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.end(`<!doctype html><meta charset="utf-8"><title>e2e</title><pre id="text">${PAGE_TEXT}</pre>`);
+  });
+  await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
+  pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+  [firefox, recipient] = await Promise.all([launchFirefoxWithExtension(extensionDir), launchFirefox()]);
+  // The build's host permission http://127.0.0.1/* covers the door's port: only the address is set, as the options page would.
+  await firefox.background((bg, relayUrl) => bg.browser.storage.local.set({ relayUrl }), door.origin);
+});
+
+afterAll(async () => {
+  await firefox?.close();
+  await recipient?.close();
+  await new Promise((resolve) => pageServer?.close(resolve));
+  await door?.close();
+  await relay?.stop();
+});
+
+describe('sharing from the extension in Firefox', () => {
+  it('shares a selection exactly, through the context-menu handler, onto the clipboard', async () => {
+    const page = await firefox.newPage();
+    await page.bringToFront();
+    await page.goto(`${pageOrigin}/`);
+    await page.evaluate(() => {
+      const range = document.createRange();
+      range.selectNodeContents(document.getElementById('text') as HTMLElement);
+      getSelection()?.removeAllRanges();
+      getSelection()?.addRange(range);
+    });
+    // The same function the contextMenus.onClicked listener calls; selectionText (what the menu
+    // passes, whitespace collapsed) is only the fallback: the text is read from the page itself.
+    const outcome = await firefox.background(async (bg, url) => {
+      // Not tabs.query({ url }): Firefox's match patterns take no port, so one with the page's port matches nothing.
+      const tab = ((await bg.browser.tabs.query({})) as { url?: string }[]).find((t) => t.url?.startsWith(`${url}/`));
+      return bg.psst.onMenuClick(
+        { menuItemId: 'psst-share-selection', frameId: 0, selectionText: 'collapsed text' },
+        tab,
+      ) as Promise<Outcome>;
+    }, pageOrigin);
+    expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
+    const link = await clipboard();
+    links.push(link);
+    expect(link.startsWith(`${door.origin}/s/`)).toBe(true);
+    await page.close();
+    expect((await reveal(link)).text).toBe(PAGE_TEXT);
+  });
+
+  it('shares the clipboard, read by the background page, and puts the link in its place', async () => {
+    const outcome = await firefox.background(async (bg, text) => {
+      await bg.psst.clipboard.writeText(text);
+      return bg.psst.shareClipboard() as Promise<Outcome>;
+    }, CLIPBOARD_TEXT);
+    expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
+    const link = await clipboard();
+    links.push(link);
+    expect(link.startsWith(`${door.origin}/s/`)).toBe(true);
+    expect((await reveal(link)).text).toBe(CLIPBOARD_TEXT);
+  });
+
+  let popupLink = '';
+  it('creates a two-view link with a passphrase and a label in the popup, copied; the third open shows it was viewed', async () => {
+    const popup = await openPopup();
+    await popup.fill('#secret', POPUP_TEXT);
+    await popup.fill('#views', '2');
+    await popup.fill('#passphrase', PASSPHRASE);
+    await popup.fill('#label', 'firefox popup');
+    await popup.click('form button[type="submit"]');
+    popupLink = await pollValue(popup.page, '#link');
+    links.push(popupLink);
+    expect(popupLink.startsWith(`${door.origin}/s/`)).toBe(true);
+    await expect.poll(clipboard).toBe(popupLink);
+    await popup.close();
+
+    expect(await reveal(popupLink, PASSPHRASE)).toEqual({ text: POPUP_TEXT, heading: '' });
+    expect(await reveal(popupLink, PASSPHRASE)).toEqual({ text: POPUP_TEXT, heading: '' });
+    expect(await reveal(popupLink, PASSPHRASE)).toEqual({ text: null, heading: strings.gone.read.title });
+  });
+
+  it('turns the history entry to viewed when the receipt alarm runs, and the popup shows it', async () => {
+    const id = new URL(popupLink).pathname.split('/').at(-1) as string;
+    await firefox.background((bg) => bg.psst.onAlarm({ name: 'psst-receipts' }, { force: true }));
+    const history = await firefox.background(
+      async (bg) => (await bg.browser.storage.local.get('history')).history as { id: string; state: string; readAt: string | null }[],
+    );
+    const entry = history.find((e) => e.id === id);
+    expect(entry?.state).toBe('viewed');
+    expect(entry?.readAt).toBeTruthy();
+    const popup = await openPopup();
+    await popup.text(`li[data-id="${id}"].state-viewed`);
+    await popup.close();
+  });
+
+  it('revokes a link from the popup (Ctrl+Enter to create), and the link then shows deleted', async () => {
+    const popup = await openPopup();
+    await popup.fill('#secret', REVOKE_TEXT);
+    await popup.page.keyboard.down('Control');
+    await popup.press('Enter');
+    await popup.page.keyboard.up('Control');
+    const link = await pollValue(popup.page, '#link');
+    links.push(link);
+    const id = new URL(link).pathname.split('/').at(-1) as string;
+    await popup.click(`li[data-id="${id}"] button.danger`);
+    await popup.text(`li[data-id="${id}"].state-deleted`);
+    await popup.close();
+    expect(await reveal(link)).toEqual({ text: null, heading: strings.gone.deleted.title });
+  });
+
+  it('sent the relay no key, passphrase or plaintext, in any address, header or body', () => {
+    expect(links).toHaveLength(4);
+    const keys = links.map((link) => link.split('#')[1] as string);
+    const fromExtension = door.requests.filter((r) => r.method === 'POST' && r.url === '/api/secrets');
+    expect(fromExtension.length).toBe(4);
+    expect(door.requests.some((r) => r.url.endsWith('/receipt'))).toBe(true);
+    for (const r of door.requests) {
+      const headers = JSON.stringify(r.headers);
+      for (const secret of [...keys, ...SECRETS]) {
+        for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
+          expect(r.url).not.toContain(form);
+          expect(r.body).not.toContain(form);
+          expect(headers).not.toContain(form);
+        }
+      }
+    }
+  });
+});
+
+/** The value of an input once it has one. */
+async function pollValue(page: Page, selector: string): Promise<string> {
+  await page.waitForSelector(selector, { timeout: 60_000 });
+  return page.$eval(selector, (e) => (e as HTMLInputElement).value);
+}
