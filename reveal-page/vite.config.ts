@@ -27,6 +27,12 @@ function cspMeta(): Plugin {
   };
 }
 
+/** `assets/catalogue-fr-reveal-[hash].js` for a catalogue, Vite's default for any other chunk. */
+function catalogueChunkName(chunk: { facadeModuleId: string | null }): string {
+  const match = /\/locales\/([A-Za-z-]+)\/([a-z]+)\.json$/.exec(chunk.facadeModuleId ?? '');
+  return match ? `assets/catalogue-${match[1]}-${match[2]}-[hash].js` : 'assets/[name]-[hash].js';
+}
+
 export default defineConfig(({ mode }) => ({
   base: '/',
   plugins: [preact(), cspMeta()],
@@ -39,8 +45,12 @@ export default defineConfig(({ mode }) => ({
     emptyOutDir: mode !== 'composer',
     assetsInlineLimit: 0,
     cssCodeSplit: false,
-    rolldownOptions: { input: { [mode === 'composer' ? 'composer' : 'reveal']: mode === 'composer' ? 'composer.html' : 'index.html' } },
-    modulePreload: { polyfill: false },
+    rolldownOptions: {
+      input: { [mode === 'composer' ? 'composer' : 'reveal']: mode === 'composer' ? 'composer.html' : 'index.html' },
+      // One chunk per catalogue (i18n/locales/<lang>/<area>.json), named after both, so the size and SRI scripts know them.
+      output: { chunkFileNames: catalogueChunkName },
+    },
+    modulePreload: false,
     target: 'es2022',
     sourcemap: false,
     reportCompressedSize: false,

@@ -10,6 +10,7 @@ export default defineConfig({
     // The Firefox suites run in their own project (test-support/vitest.firefox.config.ts).
     exclude: [...configDefaults.exclude, 'test/**/*.firefox.test.ts'],
     environment: 'node',
+    setupFiles: ['../test-support/english.ts'],
     // Resolve testing-library through Vite too, so it shares the page's single copy of preact.
     server: { deps: { inline: [/@testing-library\/preact/] } },
     testTimeout: 60_000,

@@ -8,6 +8,7 @@ export default defineConfig({
     name: 'reveal-ui',
     include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['../test-support/english.ts'],
     // Resolve testing-library through Vite too, so it shares the UI's single copy of preact.
     server: { deps: { inline: [/@testing-library\/preact/] } },
     testTimeout: 60_000,

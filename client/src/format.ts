@@ -1,22 +1,20 @@
 // Words for durations, views and states, shared by notifications and the UI.
 
-const UNITS: [number, string][] = [
+const UNITS = [
   [86_400, 'day'],
   [3600, 'hour'],
   [60, 'minute'],
   [1, 'second'],
-];
+] as const;
 
-/** 3600 → "1 hour", 90 → "2 minutes" (rounded to the largest unit that fits). */
-export function describeDuration(seconds: number): string {
+/**
+ * 3600 → "1 hour", 90 → "2 minutes" (rounded to the largest unit that fits),
+ * in `locale`'s words for the unit (Intl), English unless a UI passes its language.
+ */
+export function describeDuration(seconds: number, locale = 'en'): string {
   const s = Math.max(0, Math.round(seconds));
-  for (const [size, unit] of UNITS) {
-    if (s >= size) {
-      const n = Math.round(s / size);
-      return `${n} ${unit}${n === 1 ? '' : 's'}`;
-    }
-  }
-  return '0 seconds';
+  const [size, unit] = UNITS.find(([size]) => s >= size) ?? [1, 'second'];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(Math.round(s / size));
 }
 
 export function describeViews(views: number): string {

@@ -3,7 +3,8 @@
 // here, so a failed create loses nothing: the host keeps it mounted and shows
 // the failure beside it.
 import { type CreatePhase, envelopeBytesFor } from '@psst/client/create-link';
-import { estimateStrength } from '@psst/client/passphrase-strength';
+import { estimateStrength, type StrengthLevel } from '@psst/client/passphrase-strength';
+import { t } from '@psst/i18n';
 import type { RelayConfigResponse } from '@psst/protocol/api';
 import type { SecretMeta } from '@psst/protocol/framing';
 import { maxBodyBytes } from '@psst/protocol/limits';
@@ -20,7 +21,7 @@ export type Progress = { phase: CreatePhase; fraction?: number | undefined } | n
 
 /**
  * Shows a create's progress through `show`: its first phase at once, then every
- * phase and each whole percent of the key derivation (not every scrypt callback).
+ * phase and each whole percent of the key derivation and the proof of work (not every callback).
  * The returned function is the create's onPhase.
  */
 export function reportProgress(
@@ -29,10 +30,13 @@ export function reportProgress(
 ): (phase: CreatePhase, fraction?: number) => void {
   show({ phase: values.passphrase === '' ? 'encrypting' : 'deriving', fraction: 0 });
   let lastPercent = -1;
+  let lastPhase: CreatePhase | null = null;
   return (phase, fraction) => {
     const percent = Math.floor((fraction ?? 0) * 100);
-    if (phase === 'deriving' && percent === lastPercent) return;
+    // Within scrypt or the proof of work, only a new whole percent is worth a render; a new phase always is.
+    if (phase === lastPhase && (phase === 'deriving' || phase === 'proving') && percent === lastPercent) return;
     lastPercent = percent;
+    lastPhase = phase;
     show({ phase, fraction });
   };
 }
@@ -74,13 +78,24 @@ function bodyBytes(text: string, file: File | null, limit: number): number {
 function phaseWords(progress: NonNullable<Progress>, file: File | null): string {
   switch (progress.phase) {
     case 'deriving':
-      return `Strengthening the passphrase… ${Math.floor((progress.fraction ?? 0) * 100)} %`;
+      return t('composer.deriving', { percent: Math.floor((progress.fraction ?? 0) * 100) });
     case 'encrypting':
-      return file ? `Encrypting ${formatBytes(file.size)}…` : 'Encrypting…';
+      return file ? t('composer.encryptingFile', { size: formatBytes(file.size) }) : t('composer.encrypting');
+    case 'proving':
+      // The relay asked for proof of work (PROTOCOL.md): well under a second of computing, against floods.
+      return t('composer.proving', { percent: Math.floor((progress.fraction ?? 0) * 100) });
     case 'uploading':
-      return file ? `Uploading ${formatBytes(file.size)}…` : 'Uploading…';
+      return file ? t('composer.uploadingFile', { size: formatBytes(file.size) }) : t('composer.uploading');
   }
 }
+
+/** The hint under a typed passphrase: its strength, and to send it apart from the link. */
+const STRENGTH_WORDS = {
+  weak: 'composer.strength.weak',
+  fair: 'composer.strength.fair',
+  good: 'composer.strength.good',
+  strong: 'composer.strength.strong',
+} as const satisfies Record<Exclude<StrengthLevel, 'empty'>, string>;
 
 export function Composer({ config, initialTtl, initialViews, progress, onSubmit, onPaste }: ComposerProps) {
   const [text, setText] = useState('');
@@ -153,25 +168,24 @@ export function Composer({ config, initialTtl, initialViews, progress, onSubmit,
     >
       {file ? (
         <fieldset class="file-card">
-          <legend>File</legend>
-          <strong id="file-name" translate={false} class="notranslate">
+          <legend>{t('composer.file')}</legend>
+          <strong id="file-name" translate={false} class="notranslate" dir="auto">
             {file.name}
           </strong>
-          <span class="hint">
-            {formatBytes(file.size)} · {mimeOf(file)}
-          </span>
+          <span class="hint">{t('composer.fileInfo', { size: formatBytes(file.size), mime: mimeOf(file) })}</span>
           <button type="button" class="secondary" onClick={() => setFile(null)}>
-            Remove file
+            {t('composer.removeFile')}
           </button>
         </fieldset>
       ) : (
         <>
-          <label for="secret">Secret</label>
+          <label for="secret">{t('composer.secretLabel')}</label>
           <textarea
             id="secret"
             rows={5}
+            dir="auto"
             value={text}
-            placeholder="Type or paste the secret, or drop a file here"
+            placeholder={t('composer.secretPlaceholder')}
             ref={textArea}
             aria-invalid={empty}
             aria-describedby={empty ? 'secret-empty' : undefined}
@@ -183,7 +197,7 @@ export function Composer({ config, initialTtl, initialViews, progress, onSubmit,
           />
           {empty && (
             <p id="secret-empty" class="error" role="alert">
-              Type the secret or choose a file first.
+              {t('composer.secretEmpty')}
             </p>
           )}
         </>
@@ -191,11 +205,11 @@ export function Composer({ config, initialTtl, initialViews, progress, onSubmit,
       <div class="row">
         {onPaste && !file && (
           <button type="button" class="secondary" onClick={paste}>
-            Paste clipboard
+            {t('composer.paste')}
           </button>
         )}
         <button type="button" class="secondary" onClick={() => fileInput.current?.click()}>
-          {file ? 'Choose another file' : 'Share a file…'}
+          {file ? t('composer.chooseAnotherFile') : t('composer.shareFile')}
         </button>
         <input
           ref={fileInput}
@@ -208,16 +222,18 @@ export function Composer({ config, initialTtl, initialViews, progress, onSubmit,
             e.currentTarget.value = '';
           }}
         />
-        <span class="hint">Up to {formatBytes(largest)} · Ctrl+Enter creates the link</span>
+        <span class="hint">{t('composer.sizeHint', { size: formatBytes(largest) })}</span>
       </div>
       {tooLarge && (
         <p class="error" role="alert">
-          {file ? `This file is ${formatBytes(file.size)}` : 'This text is too long'}: this relay accepts up to {formatBytes(largest)}.
+          {file
+            ? t('composer.fileTooLarge', { size: formatBytes(file.size), limit: formatBytes(largest) })
+            : t('composer.textTooLong', { limit: formatBytes(largest) })}
         </p>
       )}
       <LimitFields
         idPrefix=""
-        ttlLabel="Expires after"
+        ttlLabel={t('composer.expiresAfter')}
         ttl={ttl}
         extraChoice={ttl}
         views={views}
@@ -227,36 +243,36 @@ export function Composer({ config, initialTtl, initialViews, progress, onSubmit,
         onViews={setViews}
         viewsEvent="input"
       />
-      <label for="passphrase">Passphrase (optional)</label>
+      <label for="passphrase">{t('composer.passphraseLabel')}</label>
       <input
         id="passphrase"
         type="password"
+        dir="auto"
         value={passphrase}
         aria-describedby="passphrase-hint"
         {...SECRET_FIELD}
         onInput={(e) => setPassphrase(e.currentTarget.value)}
       />
       <p id="passphrase-hint" class={`hint strength-${strength.level}`} aria-live="polite">
-        {passphrase === ''
-          ? 'Adds a second factor: the link alone will not open it.'
-          : `${strength.hint} Send the passphrase separately, not with the link.`}
+        {strength.level === 'empty' ? t('composer.passphraseHint') : t(STRENGTH_WORDS[strength.level])}
       </p>
-      <label for="label">Label (optional, kept only in this browser)</label>
+      <label for="label">{t('composer.labelLabel')}</label>
       <input
         id="label"
         type="text"
         value={label}
         maxLength={60}
-        placeholder="e.g. Wi-Fi for Sam"
+        dir="auto"
+        placeholder={t('composer.labelPlaceholder')}
         autocomplete="off"
         onInput={(e) => setLabel(e.currentTarget.value)}
       />
       <button type="submit" class="primary" disabled={busy || !config.createEnabled}>
-        {progress ? phaseWords(progress, file) : 'Create link'}
+        {progress ? phaseWords(progress, file) : t('composer.create')}
       </button>
-      {/* Determinate while deriving (scrypt reports its progress); encrypting and uploading only say they are working. */}
-      {progress?.phase === 'deriving' ? (
-        <progress key="deriving" max={1} value={progress.fraction ?? 0} aria-label={phaseWords(progress, file)} />
+      {/* Determinate while deriving and proving (scrypt and the solver report progress); encrypting and uploading only say they are working. */}
+      {progress?.phase === 'deriving' || progress?.phase === 'proving' ? (
+        <progress key={progress.phase} max={1} value={progress.fraction ?? 0} aria-label={phaseWords(progress, file)} />
       ) : progress ? (
         <progress key="working" aria-label={phaseWords(progress, file)} />
       ) : null}

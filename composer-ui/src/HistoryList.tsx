@@ -1,24 +1,29 @@
 // Links created from this browser, with their state from receipts, a revoke
 // button for those still waiting, and Clear.
-import { formatTime } from '@psst/client/format';
 import type { HistoryEntry } from '@psst/client/history';
+import { formatDate, t } from '@psst/i18n';
+
+/** A stored time in the reader's language and time zone. */
+const formatTime = (iso: string): string => formatDate(new Date(iso));
 
 export function describeState(entry: HistoryEntry): string {
   switch (entry.state) {
     case 'waiting': {
-      const seen = entry.viewsLeft < entry.views && entry.readAt ? `, last viewed ${formatTime(entry.readAt)}` : '';
-      return `Waiting: ${entry.viewsLeft} of ${entry.views} views left${seen}, expires ${formatTime(entry.expiresAt)}`;
+      const words = { count: entry.views, left: entry.viewsLeft, expires: formatTime(entry.expiresAt) };
+      return entry.viewsLeft < entry.views && entry.readAt
+        ? t('history.waitingSeen', { ...words, seen: formatTime(entry.readAt) })
+        : t('history.waiting', words);
     }
     case 'viewed':
-      return entry.readAt ? `Viewed ${formatTime(entry.readAt)}` : 'Viewed';
+      return entry.readAt ? t('history.viewedAt', { date: formatTime(entry.readAt) }) : t('history.viewed');
     case 'expired':
-      return `Expired ${formatTime(entry.expiresAt)}`;
+      return t('history.expired', { date: formatTime(entry.expiresAt) });
     case 'deleted':
-      return 'Revoked';
+      return t('history.revoked');
     case 'burned':
-      return 'Destroyed after too many wrong passphrases';
+      return t('history.burned');
     case 'missing':
-      return 'The relay no longer knows this link';
+      return t('history.missing');
   }
 }
 
@@ -36,45 +41,49 @@ export function HistoryList({ entries, busyId, onRevoke, onClear, onRefresh }: H
   return (
     <section class="history" aria-labelledby="history-title">
       <div class="row spread">
-        <h2 id="history-title">Your links</h2>
+        <h2 id="history-title">{t('history.title')}</h2>
         {entries.length > 0 && (
           <span class="row">
             {onRefresh && (
               <button type="button" class="link-button" onClick={onRefresh}>
-                Refresh
+                {t('history.refresh')}
               </button>
             )}
             <button type="button" class="link-button" onClick={onClear} aria-describedby={waiting ? 'history-clear-hint' : undefined}>
-              Clear history
+              {t('history.clear')}
             </button>
           </span>
         )}
       </div>
       {waiting && (
         <p id="history-clear-hint" class="hint">
-          Clearing forgets the links here only: those still waiting keep working, and can then no longer be revoked from here.
+          {t('history.clearHint')}
         </p>
       )}
       {entries.length === 0 ? (
-        <p class="hint">Links you create appear here with whether they were viewed.</p>
+        <p class="hint">{t('history.empty')}</p>
       ) : (
         <ul>
           {entries.map((entry) => (
             <li key={`${entry.relayOrigin}/${entry.id}`} class={`entry state-${entry.state}`} data-id={entry.id}>
               <div class="entry-text">
-                <strong>{entry.label ?? `Link …${entry.id.slice(-6)}`}</strong>
+                <strong dir="auto">{entry.label ?? t('history.unnamed', { id: entry.id.slice(-6) })}</strong>
                 <span class="state">{describeState(entry)}</span>
-                <span class="hint">Created {formatTime(entry.createdAt)}</span>
+                <span class="hint">{t('history.created', { date: formatTime(entry.createdAt) })}</span>
               </div>
               {entry.state === 'waiting' && (
                 <button
                   type="button"
                   class="secondary danger"
                   disabled={busyId === entry.id}
-                  aria-label={`Revoke ${entry.label ?? `link …${entry.id.slice(-6)}`}`}
+                  aria-label={
+                    entry.label !== undefined
+                      ? t('history.revokeNamed', { label: entry.label })
+                      : t('history.revokeUnnamed', { id: entry.id.slice(-6) })
+                  }
                   onClick={() => onRevoke(entry)}
                 >
-                  Revoke
+                  {t('history.revoke')}
                 </button>
               )}
             </li>

@@ -1,7 +1,8 @@
 // Expiry and views: one pair of fields for the composers (this link) and the
 // extension's options page (the defaults of new links), so all offer the same
 // choices, bounded by the relay's settings.
-import { describeDuration } from '@psst/client/format';
+import { t } from '@psst/i18n';
+import { formatDuration } from './failure-words';
 import { clampViews, ttlChoicesFor } from './limits';
 
 export interface LimitFieldsProps {
@@ -32,13 +33,13 @@ export function LimitFields(props: LimitFieldsProps) {
         <select id={`${idPrefix}ttl`} value={String(ttl)} onChange={(e) => props.onTtl(Number(e.currentTarget.value))}>
           {choices.map((s) => (
             <option key={s} value={String(s)}>
-              {describeDuration(s)}
+              {formatDuration(s)}
             </option>
           ))}
         </select>
       </label>
       <label>
-        Views
+        {t('limits.views')}
         <input
           id={`${idPrefix}views`}
           type="number"
@@ -50,7 +51,7 @@ export function LimitFields(props: LimitFieldsProps) {
         />
       </label>
       <span id={`${idPrefix}views-max`} class="hint">
-        up to {maxViews}
+        {t('limits.viewsMax', { max: maxViews })}
       </span>
     </div>
   );

@@ -1,9 +1,9 @@
 // The new link: shown once, with Copy, a QR code and what the recipient will
 // see. It is never stored.
-import { describeDuration } from '@psst/client/format';
+import { t } from '@psst/i18n';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { SECRET_FIELD } from './Composer';
-import { formatBytes } from './failure-words';
+import { formatBytes, formatDuration } from './failure-words';
 import { QrCode } from './QrCode';
 import type { ComposerValues } from './secret-input';
 
@@ -45,7 +45,7 @@ export function LinkResult({ link, views, ttl, withPassphrase, file, copied: cop
   }, []);
   return (
     <section class="result" aria-labelledby="result-title">
-      <h2 id="result-title">{copied ? 'Link copied' : 'Link created'}</h2>
+      <h2 id="result-title">{copied ? t('result.copiedTitle') : t('result.createdTitle')}</h2>
       <div class="row">
         <input
           id="link"
@@ -53,34 +53,34 @@ export function LinkResult({ link, views, ttl, withPassphrase, file, copied: cop
           type="text"
           readOnly
           value={link}
-          aria-label="The one-time link"
+          aria-label={t('result.linkLabel')}
           {...SECRET_FIELD}
+          dir="ltr"
           onFocus={(e) => e.currentTarget.select()}
         />
         <button type="button" class="primary" onClick={async () => setCopied(await onCopy())}>
-          {copied ? 'Copied' : 'Copy'}
+          {copied ? t('result.copied') : t('result.copy')}
         </button>
       </div>
-      <p class="hint">This is the only time psst shows the link.</p>
-      <h3>The recipient will see</h3>
-      <ul class="facts" aria-label="What the recipient will see">
+      <p class="hint">{t('result.onlyTime')}</p>
+      <h3>{t('result.recipientTitle')}</h3>
+      <ul class="facts" aria-label={t('result.recipientLabel')}>
         <li>
-          {file ? `A file, ${file.name} (${formatBytes(file.size)}),` : 'A text'} that can be opened{' '}
-          {views === 1 ? 'once' : `${views} times`}
+          {file ? t('result.file', { count: views, name: file.name, size: formatBytes(file.size) }) : t('result.text', { count: views })}
         </li>
-        <li>Expires in {describeDuration(ttl)} if nobody opens it</li>
-        <li>{withPassphrase ? 'Asks for the passphrase' : 'Opens with the link alone, after a click on Reveal'}</li>
+        <li>{t('result.expires', { duration: formatDuration(ttl) })}</li>
+        <li>{withPassphrase ? t('result.asksPassphrase') : t('result.linkAlone')}</li>
       </ul>
-      {withPassphrase && <p class="note">Send the passphrase separately (a call, another app), never next to the link.</p>}
+      {withPassphrase && <p class="note">{t('result.passphraseNote')}</p>}
       <div class="row">
         <button type="button" class="secondary" aria-expanded={showQr} onClick={() => setShowQr(!showQr)}>
-          {showQr ? 'Hide QR code' : 'Show QR code'}
+          {showQr ? t('result.hideQr') : t('result.showQr')}
         </button>
         <button type="button" class="secondary" onClick={onDone}>
-          New secret
+          {t('result.newSecret')}
         </button>
       </div>
-      {showQr && <QrCode text={link} label="QR code of the link, for a phone" />}
+      {showQr && <QrCode text={link} label={t('result.qrLabel')} />}
     </section>
   );
 }

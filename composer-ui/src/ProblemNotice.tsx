@@ -1,6 +1,7 @@
 // A failure in words, as every creating host shows it: announced, and focused
 // when `focus` is set (a failure of something the user just did), so keyboard
 // users land on it instead of on the button that was disabled while working.
+import { t } from '@psst/i18n';
 import { useEffect, useRef } from 'preact/hooks';
 import type { FailureWords } from './failure-words';
 
@@ -16,7 +17,7 @@ export function ProblemNotice({ words, focus, onOpenOptions }: { words: FailureW
       <p>{words.message}</p>
       {words.openOptions && onOpenOptions && (
         <button type="button" class="secondary" onClick={onOpenOptions}>
-          Open options
+          {t('problem.openOptions')}
         </button>
       )}
     </div>

@@ -2,10 +2,13 @@
 // problem, a create refused before encrypting) into words a person
 // understands, for every host that creates: the popup, the extension's
 // background and the web composer. A host adds words for its own failures
-// (the extension: permissions, clipboard) and says where its settings are.
+// (the extension: permissions, clipboard) and says whether it has settings.
+// The words are in the composer catalogue (i18n/locales/<lang>/composer.json).
 import { CreateRefusedError } from '@psst/client/create-link';
 import { describeDuration } from '@psst/client/format';
+import { ProofOfWorkError } from '@psst/client/proof-of-work';
 import { RelayError } from '@psst/client/relay-client';
+import { currentLanguage, t } from '@psst/i18n';
 import type { ErrorCode } from '@psst/protocol/api';
 import { DEFAULT_MAX_ENVELOPE_BYTES } from '@psst/protocol/limits';
 
@@ -17,17 +20,25 @@ export interface FailureWords {
 }
 
 export interface FailureHost {
-  /** Where the relay's address is set, e.g. "the options"; absent when the relay is this page's own origin. */
-  settings?: string;
+  /**
+   * Set when the relay's address and the defaults of new links are in the host's options page (the extension):
+   * the words then point there. Absent when the relay is this page's own origin.
+   */
+  settings?: boolean | string;
   /** navigator.onLine: false means the browser knows it has no network. */
   online?: boolean;
 }
 
-/** 1536 → "2 KB", 1048576 → "1 MB" (1 KB = 1024 bytes, as file managers count). */
+/** 1536 → "2 KB", 1048576 → "1 MB" (1 KB = 1024 bytes, as file managers count), in the active language. */
 export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} byte${bytes === 1 ? '' : 's'}`;
+  if (bytes >= 1024 * 1024) return t('size.megabytes', { size: Math.round((bytes / (1024 * 1024)) * 10) / 10 });
+  if (bytes >= 1024) return t('size.kilobytes', { size: Math.round(bytes / 1024) });
+  return t('size.bytes', { count: bytes });
+}
+
+/** A duration in the active language: 3600 → "1 hour". */
+export function formatDuration(seconds: number): string {
+  return describeDuration(seconds, currentLanguage());
 }
 
 /** The relay's limit in bytes, when its message names one. */
@@ -37,108 +48,103 @@ function sizeLimit(message: string | undefined): number | null {
   return Number.isFinite(n) && n > 0 ? n : null;
 }
 
+const words = (title: string, message: string): FailureWords => ({ title, message });
+
 function tooLarge(limit: number | null): FailureWords {
-  return {
-    title: 'Secret too large',
-    message:
-      limit !== null
-        ? `This relay accepts secrets up to ${formatBytes(limit)} once encrypted. Share something smaller.`
-        : `It is more than this relay accepts (relays take ${formatBytes(DEFAULT_MAX_ENVELOPE_BYTES)} unless their operator chose another limit). Share something smaller.`,
-  };
+  return words(
+    t('failure.tooLarge.title'),
+    limit !== null
+      ? t('failure.tooLarge.limit', { size: formatBytes(limit) })
+      : t('failure.tooLarge.default', { size: formatBytes(DEFAULT_MAX_ENVELOPE_BYTES) }),
+  );
 }
 
 function rateLimited(retryAfter: number | undefined): FailureWords {
-  return {
-    title: 'Too many links at once',
-    message:
-      retryAfter !== undefined
-        ? `The relay asks you to wait. Try again in ${describeDuration(Math.max(1, retryAfter))}.`
-        : 'The relay asks you to wait a little before trying again.',
-  };
+  return words(
+    t('failure.rateLimited.title'),
+    retryAfter !== undefined
+      ? t('failure.rateLimited.retryAfter', { duration: formatDuration(Math.max(1, retryAfter)) })
+      : t('failure.rateLimited.body'),
+  );
 }
 
-const CREATION_DISABLED: FailureWords = {
-  title: 'The relay is not taking new secrets',
-  message: 'Its operator has switched creation off. Existing links still work.',
-};
+const creationDisabled = () => words(t('failure.creationDisabled.title'), t('failure.creationDisabled.body'));
+const relayFailing = () => words(t('failure.relayFailing.title'), t('failure.relayFailing.body'));
 
-const RELAY_FAILING: FailureWords = {
-  title: 'The relay had a problem',
-  message: 'Something went wrong on the relay. Nothing was created; try again in a moment.',
-};
+function invalidRequest(message: string | undefined, options: boolean): FailureWords {
+  const body =
+    message !== undefined
+      ? options
+        ? t('failure.invalid.bodyOptions', { message })
+        : t('failure.invalid.body', { message })
+      : options
+        ? t('failure.invalid.unknownOptions')
+        : t('failure.invalid.unknown');
+  return { ...words(t('failure.invalid.title'), body), ...(options ? { openOptions: true } : {}) };
+}
 
-const API_WORDS: Partial<Record<ErrorCode, (e: RelayError, host: FailureHost) => FailureWords>> = {
+const API_WORDS: Partial<Record<ErrorCode, (e: RelayError, options: boolean) => FailureWords>> = {
   rate_limited: (e) => rateLimited(e.retryAfter),
   payload_too_large: (e) => tooLarge(sizeLimit(e.body?.message)),
-  storage_full: () => ({
-    title: 'The relay is full',
-    message: 'The relay has no room for new secrets right now. Try again later or ask its operator.',
-  }),
-  creation_disabled: () => CREATION_DISABLED,
-  invalid_request: (e, host) => ({
-    title: 'The relay refused the secret',
-    message: `It says: ${e.body?.message ?? 'the request was invalid'}.${host.settings ? ` Check the expiry and views in ${host.settings}.` : ''}`,
-    ...(host.settings ? { openOptions: true } : {}),
-  }),
-  internal: () => RELAY_FAILING,
+  storage_full: () => words(t('failure.storageFull.title'), t('failure.storageFull.body')),
+  creation_disabled: creationDisabled,
+  // The relay's own message is for developers and stays English; it is quoted, not translated.
+  invalid_request: (e, options) => invalidRequest(e.body?.message, options),
+  internal: relayFailing,
   // 503 from a relay whose database does not answer (a create, a receipt or a revoke): the relay itself is up and reconnects on its own.
-  storage_unavailable: () => ({
-    title: 'The relay cannot reach its storage',
-    message: 'Its database is not answering right now, so the relay could not do what you asked. Try again in a moment.',
-  }),
-  // 403: PROTOCOL.md "Proof of work". Solving the relay's challenge is not built into psst yet.
-  proof_of_work_required: () => ({
-    title: 'The relay asks for proof of work',
-    message:
-      "This relay wants a puzzle solved before it accepts a secret, and psst cannot solve it yet. No link was made; ask the relay's operator, or use another relay.",
-  }),
+  storage_unavailable: () => words(t('failure.storageUnavailable.title'), t('failure.storageUnavailable.body')),
+  // 403: PROTOCOL.md "Proof of work". createLink already solved a challenge and retried once; this is the second refusal.
+  proof_of_work_required: () => words(t('failure.proofOfWork.title'), t('failure.proofOfWork.body')),
 };
 
 /** Words for a failure of the relay or of a create, or null when `error` is neither (the host's own, or a bug). */
 export function describeRelayFailure(error: unknown, host: FailureHost = {}): FailureWords | null {
-  const settings = host.settings ? { openOptions: true } : {};
+  const options = Boolean(host.settings);
+  const settings = options ? { openOptions: true } : {};
   if (error instanceof CreateRefusedError) {
     switch (error.reason) {
       case 'too_large':
         return tooLarge(error.limitBytes ?? null);
       case 'creation_disabled':
-        return CREATION_DISABLED;
+        return creationDisabled();
       case 'empty':
-        return { title: 'Nothing to share', message: 'Type the secret or choose a file first.' };
+        return words(t('failure.empty.title'), t('failure.empty.body'));
       case 'ttl':
+        return {
+          ...words(t('failure.notAllowed.title'), options ? t('failure.notAllowed.ttlOptions') : t('failure.notAllowed.ttl')),
+          ...settings,
+        };
       case 'views':
         return {
-          title: 'The relay does not allow this',
-          message: `On this relay ${error.message}.${host.settings ? ` Choose other defaults in ${host.settings}.` : ''}`,
+          ...words(t('failure.notAllowed.title'), options ? t('failure.notAllowed.viewsOptions') : t('failure.notAllowed.views')),
           ...settings,
         };
     }
   }
+  // The relay's challenge was not solved (unknown algorithm, over the client's work bound, cancelled): nothing was sent.
+  if (error instanceof ProofOfWorkError) return words(t('failure.proofOfWorkUnsolvable.title'), t('failure.proofOfWorkUnsolvable.body'));
   if (!(error instanceof RelayError)) return null;
   if (error.kind === 'unreachable') {
-    if (host.online === false)
-      return { title: 'You are offline', message: 'Your browser has no network connection. Nothing was sent; try again once it is back.' };
+    if (host.online === false) return words(t('failure.offline.title'), t('failure.offline.body'));
     return {
-      title: 'Relay unreachable',
-      message: host.settings
-        ? `psst could not reach your relay. Check your connection and the relay address in ${host.settings}.`
-        : 'psst could not reach the relay. Check your connection and try again in a moment.',
+      ...words(t('failure.unreachable.title'), options ? t('failure.unreachable.bodyOptions') : t('failure.unreachable.body')),
       ...settings,
     };
   }
   if (error.kind === 'bad_response') {
     return {
-      title: 'Unexpected answer',
-      message: host.settings
-        ? 'The relay answered in a way psst does not understand. Is the address right?'
-        : 'The relay answered in a way this page does not understand. Try again in a moment.',
+      ...words(t('failure.badResponse.title'), options ? t('failure.badResponse.bodyOptions') : t('failure.badResponse.body')),
       ...settings,
     };
   }
-  const words = error.body ? API_WORDS[error.body.error] : undefined;
-  if (words) return words(error, host);
+  const known = error.body ? API_WORDS[error.body.error] : undefined;
+  if (known) return known(error, options);
   if (error.status === 413) return tooLarge(null);
   if (error.status === 429) return rateLimited(error.retryAfter);
-  if (error.status !== undefined && error.status >= 500) return RELAY_FAILING;
-  return { title: 'The relay refused', message: error.body?.message ?? `The relay answered with status ${error.status ?? 'unknown'}.` };
+  if (error.status !== undefined && error.status >= 500) return relayFailing();
+  return words(
+    t('failure.refused.title'),
+    error.body?.message ??
+      (error.status !== undefined ? t('failure.refused.status', { status: String(error.status) }) : t('failure.refused.unknown')),
+  );
 }

@@ -1,9 +1,11 @@
 // Entry point: mounts the shared reveal UI with this page's own address and
-// the real browser environment.
+// the real browser environment, in the reader's language (see language.ts).
+import { t } from '@psst/i18n';
 import { App } from '@psst/reveal-ui/app';
 import { tabStorage, withoutFragment } from '@psst/reveal-ui/secret-link';
 import { render } from 'preact';
 import '@psst/reveal-ui/style.css';
+import { startLanguage } from './language';
 
 // Pasting the link into a tab that already shows this page (after a reveal
 // the address is /s/{id} without the key) changes only the fragment: start over.
@@ -11,6 +13,7 @@ addEventListener('hashchange', () => location.reload());
 
 const root = document.getElementById('app');
 if (root) {
+  const onLanguage = await startLanguage(['common', 'reveal'], () => t('page.title'));
   render(
     <App
       env={{
@@ -19,6 +22,7 @@ if (root) {
         forgetKey: () => history.replaceState(history.state, '', withoutFragment(location.href)),
         storage: tabStorage(),
         clipboard: navigator.clipboard,
+        onLanguage,
       }}
     />,
     root,

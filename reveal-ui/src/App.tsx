@@ -4,11 +4,13 @@
 
 import { createRelayClient, type RelayClient } from '@psst/client/reveal-client';
 import { lookUp, revealSecret, type View } from '@psst/client/reveal-flow';
+import { type LanguageCode, onTranslatorChange, t } from '@psst/i18n';
 import type { ParsedLink } from '@psst/protocol/link';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { LanguageSwitcher } from './LanguageSwitcher.js';
 import { readSecretLink, recallRevealed, rememberRevealed } from './secret-link.js';
-import { statusFor, strings } from './strings.js';
 import { MessageView, RevealedView, WaitingView } from './views.js';
+import { statusFor } from './words.js';
 
 /** What the UI needs from its host, passed in so tests (and each host) can provide it. */
 export interface PageEnv {
@@ -21,6 +23,8 @@ export interface PageEnv {
   clipboard?: Pick<Clipboard, 'writeText'> | undefined;
   /** A quiet line under the tagline saying which code opened the link (the extension's page says so). */
   hostNote?: string | undefined;
+  /** Shows the language switcher in the footer and is called with the reader's choice (the pages; the extension follows the browser). */
+  onLanguage?: ((code: LanguageCode) => void) | undefined;
 }
 
 export type Busy = { phase: 'deriving' | 'revealing'; progress: number } | null;
@@ -34,6 +38,9 @@ export function App({ env }: { env: PageEnv }) {
   const mainRef = useRef<HTMLElement>(null);
   // Set synchronously, so a double click cannot send a second Reveal before the re-render disables the button.
   const inFlight = useRef(false);
+  // Another language installed by the host: render again in place, keeping every state (a revealed secret stays).
+  const [, setLanguageChanges] = useState(0);
+  useEffect(() => onTranslatorChange(() => setLanguageChanges((n) => n + 1)), []);
 
   const look = (parsed: ParsedLink, relay: RelayClient) => {
     setView({ kind: 'looking' });
@@ -83,7 +90,7 @@ export function App({ env }: { env: PageEnv }) {
     <>
       <header class="brand">
         <span class="logo" aria-hidden="true" />
-        {strings.brand}
+        psst
       </header>
       <main ref={mainRef} class="card" aria-busy={view.kind === 'looking' || busy !== null}>
         {view.kind === 'waiting' ? (
@@ -95,8 +102,9 @@ export function App({ env }: { env: PageEnv }) {
         )}
       </main>
       <footer class="footer">
-        {strings.tagline}
+        {t('tagline')}
         {env.hostNote && <span class="host-note">{env.hostNote}</span>}
+        {env.onLanguage && <LanguageSwitcher onChange={env.onLanguage} />}
       </footer>
       <p class="sr-only" role="status" aria-live="polite">
         {statusFor(view, busy)}

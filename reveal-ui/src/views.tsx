@@ -3,10 +3,12 @@
 
 import { sanitiseFileName, sanitiseMime } from '@psst/client/file-name';
 import type { RevealedSecret, View } from '@psst/client/reveal-flow';
+import { formatBytes, t } from '@psst/i18n';
 import type { LookResponse } from '@psst/protocol/api';
+import { MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Busy } from './App.js';
-import { messageFor, strings } from './strings.js';
+import { derivingWords, expiresWords, messageFor, wrongPassphraseWords } from './words.js';
 
 export function WaitingView(props: {
   look: LookResponse;
@@ -19,7 +21,7 @@ export function WaitingView(props: {
   const [passphrase, setPassphrase] = useState('');
   const [empty, setEmpty] = useState(false);
   const needsPassphrase = look.kdf !== null;
-  const error = empty ? strings.waiting.passphraseEmpty : attemptsLeft !== undefined ? strings.waiting.wrongPassphrase(attemptsLeft) : null;
+  const error = empty ? t('waiting.passphraseEmpty') : attemptsLeft !== undefined ? wrongPassphraseWords(attemptsLeft) : null;
   const inputRef = useRef<HTMLInputElement>(null);
 
   // After a wrong passphrase the field is focused and selected, ready for another try.
@@ -41,16 +43,16 @@ export function WaitingView(props: {
 
   return (
     <form class="stack" onSubmit={submit} noValidate>
-      <h1 tabIndex={-1}>{strings.waiting.title}</h1>
+      <h1 tabIndex={-1}>{t('waiting.title')}</h1>
       <ul class="facts">
-        <li>{strings.waiting.views(look.viewsLeft)}</li>
-        <li>{strings.waiting.expires(new Date(look.expiresAt))}</li>
-        {needsPassphrase && <li>{strings.waiting.passphraseNeeded}</li>}
+        <li>{t('waiting.views', { count: look.viewsLeft })}</li>
+        <li>{expiresWords(new Date(look.expiresAt))}</li>
+        {needsPassphrase && <li>{t('waiting.passphraseNeeded')}</li>}
       </ul>
-      <p class="muted">{strings.waiting.notConsumed}</p>
+      <p class="muted">{t('waiting.notConsumed')}</p>
       {needsPassphrase && (
         <div class="field">
-          <label for="passphrase">{strings.waiting.passphraseLabel}</label>
+          <label for="passphrase">{t('waiting.passphraseLabel')}</label>
           <input
             ref={inputRef}
             id="passphrase"
@@ -74,14 +76,14 @@ export function WaitingView(props: {
             </p>
           )}
           <p id="passphrase-hint" class="hint">
-            {strings.waiting.passphraseHint}
+            {t('waiting.passphraseHint', { count: MAX_PASSPHRASE_ATTEMPTS })}
           </p>
         </div>
       )}
       <button type="submit" class="button primary" disabled={busy !== null}>
-        {busy?.phase === 'deriving' ? strings.waiting.deriving(busy.progress) : busy ? strings.waiting.revealing : strings.waiting.reveal}
+        {busy?.phase === 'deriving' ? derivingWords(busy.progress) : busy ? t('waiting.revealing') : t('waiting.reveal')}
       </button>
-      {busy?.phase === 'deriving' && <progress max={100} value={busy.progress} aria-label={strings.waiting.deriving(busy.progress)} />}
+      {busy?.phase === 'deriving' && <progress max={100} value={busy.progress} aria-label={derivingWords(busy.progress)} />}
     </form>
   );
 }
@@ -90,10 +92,10 @@ export function RevealedView(props: { secret: RevealedSecret; viewsLeft: number;
   const { secret, viewsLeft } = props;
   return (
     <div class="stack">
-      <h1 tabIndex={-1}>{secret.type === 'text' ? strings.revealed.titleText : strings.revealed.titleFile}</h1>
+      <h1 tabIndex={-1}>{secret.type === 'text' ? t('revealed.titleText') : t('revealed.titleFile')}</h1>
       {secret.type === 'text' ? <SecretText text={secret.text} clipboard={props.clipboard} /> : <SecretFile file={secret} />}
       <p class={viewsLeft === 0 ? 'note' : 'note muted'}>
-        {viewsLeft === 0 ? strings.revealed.destroyed : strings.revealed.viewsLeft(viewsLeft)}
+        {viewsLeft === 0 ? t('revealed.destroyed') : t('revealed.viewsLeft', { count: viewsLeft })}
       </p>
     </div>
   );
@@ -126,18 +128,18 @@ function SecretText({ text, clipboard }: { text: string; clipboard: Pick<Clipboa
     <>
       {/* Rendered as a text node: whitespace kept by CSS, never parsed as HTML. */}
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe: scrollable-region-focusable) */}
-      <section class="secret" aria-label={strings.revealed.titleText} tabIndex={0}>
+      <section class="secret" aria-label={t('revealed.titleText')} tabIndex={0}>
         {/* Never translated, spell-checked or corrected by the browser: a secret is shown as it was sent. */}
         <pre ref={preRef} translate={false} class="notranslate" spellcheck={false} autocapitalize="off" autoCorrect="off">
-          {text === '' ? strings.revealed.empty : text}
+          {text === '' ? t('revealed.empty') : text}
         </pre>
       </section>
       <div class="row">
         <button type="button" class="button primary" onClick={onCopy}>
-          {copy === 'copied' ? strings.revealed.copied : strings.revealed.copy}
+          {copy === 'copied' ? t('revealed.copied') : t('revealed.copy')}
         </button>
         <span class={copy === 'failed' ? 'error' : 'muted'} role="status">
-          {copy === 'copied' ? strings.revealed.copiedStatus : copy === 'failed' ? strings.revealed.copyFailed : ''}
+          {copy === 'copied' ? t('revealed.copiedStatus') : copy === 'failed' ? t('revealed.copyFailed') : ''}
         </span>
       </div>
     </>
@@ -154,9 +156,9 @@ function SecretFile({ file }: { file: Extract<RevealedSecret, { type: 'file' }> 
       <p class="file-name" translate={false}>
         {name}
       </p>
-      <p class="muted">{strings.revealed.fileInfo(file.bytes.length, sanitiseMime(file.mime))}</p>
+      <p class="muted">{t('revealed.fileInfo', { size: formatBytes(file.bytes.length), mime: sanitiseMime(file.mime) })}</p>
       <a class="button primary" href={url} download={name}>
-        {strings.revealed.download(name)}
+        {t('revealed.download', { name })}
       </a>
     </div>
   );
@@ -176,7 +178,7 @@ export function MessageView({
       {message.body && <p>{message.body}</p>}
       {message.retry && onRetry && (
         <button type="button" class="button" onClick={onRetry}>
-          {strings.retry}
+          {t('retry')}
         </button>
       )}
     </div>

@@ -10,8 +10,10 @@ import { HistoryList } from '@psst/composer-ui/history-list';
 import { type CreatedLink, createdLink, LinkResult } from '@psst/composer-ui/link-result';
 import { ProblemNotice } from '@psst/composer-ui/problem-notice';
 import { readSecret } from '@psst/composer-ui/secret-input';
+import { type LanguageCode, onTranslatorChange, t } from '@psst/i18n';
 import { DEFAULT_RELAY_CONFIG, type RelayConfigResponse } from '@psst/protocol/api';
 import { DEFAULT_VIEWS } from '@psst/protocol/limits';
+import { LanguageSwitcher } from '@psst/reveal-ui/language-switcher';
 import { useEffect, useState } from 'preact/hooks';
 import { ExtensionNote } from './ExtensionNote';
 import { loadHistory, refreshHistory, rememberLink, revokeLink, saveHistory } from './web-history';
@@ -25,6 +27,8 @@ export interface ComposerEnv {
   clipboard?: Pick<Clipboard, 'writeText'> | undefined;
   online(): boolean;
   now(): Date;
+  /** Shows the language switcher and is called with the reader's choice. */
+  onLanguage?: ((code: LanguageCode) => void) | undefined;
 }
 
 const DEFAULT_TTL_SECONDS = 3600;
@@ -33,14 +37,18 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
   const [config, setConfig] = useState<Readonly<RelayConfigResponse> | null>(null);
   const [progress, setProgress] = useState<Progress>(null);
   const [created, setCreated] = useState<CreatedLink | null>(null);
-  const [problem, setProblem] = useState<FailureWords | null>(null);
+  // The failure itself, not its words, so a language switch translates a shown failure too.
+  const [problem, setProblem] = useState<{ error: unknown; online: boolean } | null>(null);
   const [entries, setEntries] = useState<HistoryEntry[]>(() => loadHistory(env.storage));
   const [busyId, setBusyId] = useState<string | null>(null);
+  // Another language installed: render again in place, keeping what was typed and the link just made.
+  const [, setLanguageChanges] = useState(0);
+  useEffect(() => onTranslatorChange(() => setLanguageChanges((n) => n + 1)), []);
   const deps = { fetch: env.fetch, storage: env.storage, now: env.now };
-  const words = (error: unknown): FailureWords =>
-    describeRelayFailure(error, { online: env.online() }) ?? {
-      title: 'Something went wrong',
-      message: 'The link was not created. Try again.',
+  const words = (error: unknown, online = env.online()): FailureWords =>
+    describeRelayFailure(error, { online }) ?? {
+      title: t('webComposer.failed.title'),
+      message: t('webComposer.failed.body'),
     };
 
   const refresh = () => void refreshHistory(deps).then(setEntries);
@@ -50,7 +58,7 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
       (known) => setConfig(known.config),
       (error: unknown) => {
         setConfig(DEFAULT_RELAY_CONFIG);
-        setProblem(words(error));
+        setProblem({ error, online: env.online() });
       },
     );
     refresh();
@@ -88,7 +96,7 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
       setEntries(rememberLink(deps, entry));
       setCreated(createdLink(link, values));
     } catch (error) {
-      setProblem(words(error));
+      setProblem({ error, online: env.online() });
     } finally {
       setProgress(null);
     }
@@ -100,13 +108,17 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
     try {
       setEntries(await revokeLink(deps, entry));
     } catch (error) {
-      setProblem(words(error));
+      setProblem({ error, online: env.online() });
     } finally {
       setBusyId(null);
     }
   };
 
-  const shown = problem ?? (config && !config.createEnabled ? words(new CreateRefusedError('creation_disabled', 'creation is off')) : null);
+  const shown = problem
+    ? words(problem.error, problem.online)
+    : config && !config.createEnabled
+      ? words(new CreateRefusedError('creation_disabled', 'creation is off'))
+      : null;
 
   return (
     <>
@@ -115,14 +127,11 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
         psst
       </header>
       <main class="card composer-page" aria-busy={config === null || progress !== null} data-ready={config ? '' : undefined}>
-        <h1>Share a secret</h1>
-        <p class="muted">
-          Encrypted in this browser before it is sent: the relay never sees the text, the file or the key. The link opens once (or as many
-          times as you choose), then the secret is erased.
-        </p>
+        <h1>{t('webComposer.title')}</h1>
+        <p class="muted">{t('webComposer.intro')}</p>
         {shown && <ProblemNotice words={shown} focus={problem !== null} />}
         {config === null ? (
-          <p class="hint">Loading the relay's settings…</p>
+          <p class="hint">{t('webComposer.loading')}</p>
         ) : created ? (
           <LinkResult
             {...created}
@@ -152,6 +161,11 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
         />
       </section>
       <ExtensionNote fetch={env.fetch} />
+      {env.onLanguage && (
+        <footer class="footer">
+          <LanguageSwitcher onChange={env.onLanguage} />
+        </footer>
+      )}
     </>
   );
 }

@@ -2,6 +2,7 @@
 // them in this site's /downloads/ folder (a HEAD request to this same origin
 // tells), otherwise where the README explains it. Nothing remote is loaded.
 import type { FetchLike } from '@psst/client/relay-client';
+import { currentLanguage, t } from '@psst/i18n';
 import { useEffect, useState } from 'preact/hooks';
 
 export const EXTENSION_ZIPS = [
@@ -23,24 +24,29 @@ export function ExtensionNote({ fetch }: { fetch: FetchLike }) {
   }, []);
   return (
     <footer class="footer extension-note">
-      The psst browser extension turns selected text into a link with a right-click, and opens psst links with its own code, so a changed
-      page on a server cannot read them.{' '}
-      {shipped.length > 0 ? (
-        <>
-          Get it for{' '}
-          {shipped.map((zip, i) => (
-            <span key={zip.path}>
-              {i > 0 ? ' or ' : ''}
-              <a href={zip.path} download>
-                {zip.browser}
-              </a>
-            </span>
-          ))}{' '}
-          (load it unpacked, as its README explains).
-        </>
-      ) : (
-        <>How to install it: "Using psst" in the README of psst's sources.</>
-      )}
+      {t('webComposer.extension')} {shipped.length > 0 ? <GetIt zips={shipped} /> : t('webComposer.howToInstall')}
     </footer>
+  );
+}
+
+/** "Get it for Chrome or Firefox (…)": one sentence with the links in its {browsers} slot, listed the language's way. */
+function GetIt({ zips }: { zips: (typeof EXTENSION_ZIPS)[number][] }) {
+  const [before, after] = t('webComposer.getExtension').split('{browsers}');
+  const list = new Intl.ListFormat(currentLanguage(), { type: 'disjunction' }).formatToParts(zips.map((zip) => zip.browser));
+  let next = 0;
+  return (
+    <>
+      {before}
+      {list.map((part) => {
+        if (part.type === 'literal') return part.value;
+        const zip = zips[next++] as (typeof EXTENSION_ZIPS)[number];
+        return (
+          <a key={zip.path} href={zip.path} download>
+            {zip.browser}
+          </a>
+        );
+      })}
+      {after}
+    </>
   );
 }

@@ -1,6 +1,8 @@
 // Entry point of the web composer (/ and /new): mounts it with the real
 // browser environment. Nothing here is loaded by the reveal page.
+import { t } from '@psst/i18n';
 import { render } from 'preact';
+import { startLanguage } from '../language';
 import { ComposerPage } from './ComposerPage';
 import '@psst/reveal-ui/style.css';
 import './composer.css';
@@ -15,6 +17,7 @@ function localStorageOrNothing(): Storage | undefined {
 
 const root = document.getElementById('app');
 if (root) {
+  const onLanguage = await startLanguage(['common', 'composer'], () => t('webComposer.pageTitle'));
   render(
     <ComposerPage
       env={{
@@ -24,6 +27,7 @@ if (root) {
         clipboard: navigator.clipboard,
         online: () => navigator.onLine,
         now: () => new Date(),
+        onLanguage,
       }}
     />,
     root,
