@@ -26,24 +26,37 @@ export const LOCALES: readonly string[] = ['en'];
 /** How a suite puts its page in a language; 'en' is the default everywhere and needs nothing. */
 export type SetLocale = (page: Page, locale: string) => Promise<void>;
 
-/** One line per failing node: rule, impact, where, what. */
-export function describeViolations(where: string, violations: Result[]): string[] {
-  return violations.flatMap((v) =>
-    v.nodes.map(
-      (node) =>
-        `${where}: ${v.id} (${v.impact}) at ${node.target.join(' ')}: ${v.help}${node.failureSummary ? ` | ${node.failureSummary.replace(/\s+/g, ' ')}` : ''}`,
-    ),
-  );
+/** Violations of one state, one line per rule and node, each with the widths and schemes it was seen in. */
+class Findings {
+  readonly #seen = new Map<string, string[]>();
+
+  add(where: string, violations: Result[]): void {
+    for (const v of violations)
+      for (const node of v.nodes) {
+        const summary = node.failureSummary ? ` | ${node.failureSummary.replace(/\s+/g, ' ')}` : '';
+        const key = `${v.id} (${v.impact}) at ${node.target.join(' ')}: ${v.help}${summary}`;
+        this.#seen.set(key, [...(this.#seen.get(key) ?? []), where]);
+      }
+  }
+
+  get size(): number {
+    return this.#seen.size;
+  }
+
+  lines(label: string): string[] {
+    return [...this.#seen].map(([key, where]) => `${label} [${where.join(', ')}]: ${key}`);
+  }
 }
 
 /**
- * Runs axe on the page as it is now, in light and dark at 1280 and 360 px, and fails with a readable
- * list of every serious or critical violation (at the end of the test: the walk goes on). The page is left light at 1280 px. `label` names the
- * state in the list (e.g. "reveal page: waiting (en)").
+ * Runs axe on the page as it is now, in light and dark at 1280 and 360 px. Every serious or critical
+ * violation fails the test, as a readable list (rule, impact, target, what to fix), at the test's end:
+ * the walk goes on, so one run lists the violations of every state. Minor and moderate ones are
+ * printed. The page is left light at 1280 px. `label` names the state, e.g. "reveal page: waiting (en)".
  */
 export async function checkState(page: Page, label: string, options: { exclude?: string[] } = {}): Promise<void> {
-  const failures: string[] = [];
-  const minor: string[] = [];
+  const failing = new Findings();
+  const minor = new Findings();
   let runs = 0;
   for (const viewport of VIEWPORTS) {
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
@@ -55,27 +68,22 @@ export async function checkState(page: Page, label: string, options: { exclude?:
       const { violations, passes } = await builder.analyze();
       expect(passes.length, `axe checked nothing on ${label}`).toBeGreaterThan(0);
       runs++;
-      const where = `${label} ${viewport.name} px ${scheme}`;
-      failures.push(
-        ...describeViolations(
-          where,
-          violations.filter((v) => FAILING.has(v.impact ?? '')),
-        ),
+      const where = `${viewport.name} px ${scheme}`;
+      failing.add(
+        where,
+        violations.filter((v) => FAILING.has(v.impact ?? '')),
       );
-      minor.push(
-        ...describeViolations(
-          where,
-          violations.filter((v) => !FAILING.has(v.impact ?? '')),
-        ),
+      minor.add(
+        where,
+        violations.filter((v) => !FAILING.has(v.impact ?? '')),
       );
     }
   }
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1280, height: 900 });
-  if (minor.length > 0) console.log(`axe, minor or moderate (not failing):\n${minor.join('\n')}`);
+  if (minor.size > 0) console.log(`axe, minor or moderate (not failing):\n${minor.lines(label).join('\n')}`);
   expect(runs).toBe(VIEWPORTS.length * COLOR_SCHEMES.length);
-  // Soft: the walk goes on, so one run lists the violations of every state.
-  expect.soft(failures.length, `axe found serious or critical violations:\n${failures.join('\n')}\n`).toBe(0);
+  expect.soft(failing.size, `axe found serious or critical violations:\n${failing.lines(label).join('\n')}\n`).toBe(0);
 }
 
 /**
@@ -93,18 +101,19 @@ export async function holdRequests(
   const arrived = new Promise<void>((resolve) => (arrive = resolve));
   const handler = (route: Route) => {
     const request = route.request();
-    if (request.method() !== method || !path.test(new URL(request.url()).pathname)) return route.fallback();
+    if (request.method() !== method) return route.fallback();
     if (released) return route.continue();
     held.push(route);
     arrive();
   };
-  await page.route('**/api/**', handler);
+  const matches = (url: URL) => path.test(url.pathname);
+  await page.route(matches, handler);
   return {
     arrived,
     async release() {
       released = true;
       for (const route of held.splice(0)) await route.continue();
-      await page.unroute('**/api/**', handler);
+      await page.unroute(matches, handler);
     },
   };
 }

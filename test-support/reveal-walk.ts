@@ -92,14 +92,12 @@ export async function walkRevealStates(walk: RevealWalk): Promise<void> {
   await check('passphrase empty');
   // Every wrong passphrase but the last leaves the error shown; the fifth destroys the secret.
   for (let attempt = 1; attempt <= 5; attempt++) {
-    const before = await page.locator('#passphrase-error').textContent();
     await page.locator('#passphrase').fill(`wrong ${attempt}`);
+    const answered = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/reveal'), { timeout: 30_000 });
     await revealButton(page).click();
+    await answered;
     if (attempt === 5) break;
-    await page.waitForFunction((previous) => {
-      const error = document.querySelector('#passphrase-error');
-      return error !== null && error.textContent !== previous && document.querySelector('main[aria-busy="false"]') !== null;
-    }, before);
+    await page.locator('main[aria-busy="false"] #passphrase-error').waitFor();
     if (attempt === 1) await check('wrong passphrase');
   }
   await page.locator('main[aria-busy="false"] .message h1').waitFor({ timeout: 30_000 });

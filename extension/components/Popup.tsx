@@ -84,7 +84,7 @@ export function Popup({ services, openLink }: { services: PopupServices; openLin
   const shown = problem ?? (config.createEnabled ? null : describeFailure(new CreateRefusedError('creation_disabled', 'creation is off')));
 
   return (
-    <div class="popup">
+    <main class="popup">
       <header class="row spread">
         <h1>psst</h1>
         <button type="button" class="link-button" onClick={() => services.openOptions()}>
@@ -117,6 +117,6 @@ export function Popup({ services, openLink }: { services: PopupServices; openLin
       )}
       {openLink && <OpenLink onOpen={openLink} />}
       <HistoryList entries={entries} busyId={busyId} onRevoke={revoke} onClear={() => void services.clearHistory()} />
-    </div>
+    </main>
   );
 }
