@@ -27,9 +27,21 @@ export interface LaunchedBrowser {
 }
 
 /** A persistent context (needed for extensions), optionally with an unpacked extension loaded. */
-export async function launchChromium(options: { extensionDir?: string; colorScheme?: 'light' | 'dark' } = {}): Promise<LaunchedBrowser> {
+export async function launchChromium(
+  options: {
+    extensionDir?: string;
+    colorScheme?: 'light' | 'dark';
+    /**
+     * The browser's UI language (`--lang`, e.g. "fr", "pt-BR"): picks the extension's _locales catalogue. Measured in
+     * headless Chromium: getMessage follows it, while i18n.getUILanguage(), @@bidi_dir and navigator.language stay
+     * en-US; the LANGUAGE variable alone changes nothing.
+     */
+    lang?: string;
+  } = {},
+): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'psst-chromium-'));
   const args = [...FLAGS];
+  if (options.lang) args.push(`--lang=${options.lang}`);
   if (options.extensionDir) args.push(`--disable-extensions-except=${options.extensionDir}`, `--load-extension=${options.extensionDir}`);
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,

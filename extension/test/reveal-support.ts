@@ -47,8 +47,9 @@ async function serviceWorker(context: BrowserContext): Promise<Worker> {
   return context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ?? (await context.waitForEvent('serviceworker'));
 }
 
-export async function launchWithExtension(): Promise<ExtensionBrowser> {
-  const browser = await launchChromium({ extensionDir });
+/** `lang`: the browser's UI language, which chooses the extension's language (see launchChromium). */
+export async function launchWithExtension(options: { lang?: string } = {}): Promise<ExtensionBrowser> {
+  const browser = await launchChromium({ extensionDir, ...options });
   const worker = await serviceWorker(browser.context);
   const extensionId = new URL(worker.url()).host;
   const rules = () => worker.evaluate(() => chrome.declarativeNetRequest.getDynamicRules());
