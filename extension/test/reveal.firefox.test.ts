@@ -10,10 +10,11 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { t } from '@psst/i18n';
 import { strings } from '@psst/reveal-ui/strings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRevealCases, type RevealHost } from '../../reveal-page/test/reveal-cases';
-import { EXTENSION_ORIGIN, type FirefoxWithExtension, firefoxTab, launchFirefoxWithExtension } from '../../test-support/firefox';
+import { EXTENSION_ORIGIN, type FirefoxWithExtension, firefoxTab, launchFirefoxWithExtension, pollPage } from '../../test-support/firefox';
 import { type FrontDoor, startFrontDoor } from '../../test-support/front-door';
 import { createTestSecret, type RunningRelay, startRelay } from '../../test-support/relay';
 
@@ -45,6 +46,19 @@ async function navigate(url: string) {
 
 /** The address of the tab's document, read inside it (puppeteer's page.url() stays about:blank on extension pages). */
 const address = (tab: ReturnType<typeof tabOf>) => tab.evaluate(() => location.href);
+
+/** The puppeteer tab whose document is at `url`, once the extension has opened it. */
+async function findTab(url: string) {
+  await expect.poll(tabUrls, { timeout: 10_000 }).toContain(url);
+  for (const page of await firefox.browser.pages()) {
+    const tab = tabOf(page);
+    if ((await address(tab).catch(() => '')) === url) {
+      await page.bringToFront();
+      return tab;
+    }
+  }
+  throw new Error(`no tab at ${url}`);
+}
 
 /** Every open tab's address, as the extension's tabs API sees it. */
 const tabUrls = () => firefox.background(async (bg) => ((await bg.browser.tabs.query({})) as { url: string }[]).map((t) => t.url));
@@ -136,8 +150,16 @@ describe('links clicked, of relays without permission, and opened on purpose', (
     await tab.close();
   });
 
-  it('lets the relay’s page open when the setting is off, and redirects again when it is on', async () => {
-    await firefox.background((bg) => bg.browser.storage.local.set({ openLinksInExtension: false }));
+  it('lets the relay’s page open when the options page turns the setting off, and redirects again when it is on', async () => {
+    const options = tabOf(await firefox.openExtensionPage('/options.html'));
+    const setting = async (on: boolean) => {
+      await options.page.bringToFront();
+      await options.click('#open-links-in-extension');
+      await expect
+        .poll(() => firefox.background(async (bg) => (await bg.browser.storage.local.get('openLinksInExtension')).openLinksInExtension))
+        .toBe(on);
+    };
+    await setting(false);
     try {
       const secret = await createTestSecret(door.origin, { text: 'setting off' });
       door.log.length = 0;
@@ -149,12 +171,13 @@ describe('links clicked, of relays without permission, and opened on purpose', (
       expect(door.log).toContain(`GET /s/${secret.id}`);
       await tab.close();
     } finally {
-      await firefox.background((bg) => bg.browser.storage.local.set({ openLinksInExtension: true }));
+      await setting(true);
     }
     const secret = await createTestSecret(door.origin, { text: 'setting on' });
     const tab = await host.open(secret.link);
     expect(await tab.settledHeading()).toBe(strings.waiting.title);
     await tab.close();
+    await options.close();
   });
 
   it('opens a pasted link from the popup’s "Open a link" in the extension’s reveal page', async () => {
@@ -167,19 +190,45 @@ describe('links clicked, of relays without permission, and opened on purpose', (
     await popup.close();
   });
 
+  it('asks, from the popup, for exactly the link’s host when psst has no permission for it, and opens nothing if refused', async () => {
+    const secret = await createTestSecret(foreign.origin, { text: 'ask first' });
+    const popup = tabOf(await firefox.openExtensionPage('/popup.html'));
+    // Record what the popup asks for, and answer as a user who refuses (a headless Firefox shows no prompt).
+    await popup.evaluate(() => {
+      const asked: unknown[] = [];
+      const api = (globalThis as unknown as { browser: { permissions: { request: unknown } } }).browser;
+      Object.assign(window, { asked });
+      api.permissions.request = (request: unknown) => {
+        asked.push(request);
+        return Promise.resolve(false);
+      };
+    });
+    const tabsBefore = (await tabUrls()).length;
+    await popup.fill('#open-link', secret.link);
+    await popup.press('Enter');
+    await pollPage(popup.page, () => document.querySelector('[role="alert"]') !== null, null, 'the refusal');
+    expect(await popup.evaluate(() => (window as unknown as { asked: unknown[] }).asked)).toEqual([{ origins: ['http://localhost/*'] }]);
+    expect(await tabUrls()).toHaveLength(tabsBefore);
+    expect(foreign.log).not.toContain(`GET /api/secrets/${secret.id}`);
+    await popup.close();
+  });
+
+  it('asks first, requesting nothing, when the menu opens a link of a host without permission', async () => {
+    const secret = await createTestSecret(foreign.origin, { text: 'menu, not granted' });
+    foreign.log.length = 0;
+    await firefox.background((bg, linkUrl) => bg.psst.onMenuClick({ menuItemId: 'psst-open-link', linkUrl }, {}), secret.link);
+    const tab = await findTab(`${REVEAL_PREFIX}${foreign.origin}/s/${secret.id}#${keyOf(secret.link)}`);
+    const host = new URL(foreign.origin).host;
+    await tab.waitForHeading(t('revealHost.allowTitle', { host }));
+    expect(await tab.text('.message button')).toBe(t('revealHost.allow', { host }));
+    expect(foreign.log).toEqual([]);
+    await tab.close();
+  });
+
   it('opens a link from the "Open with psst" menu in the extension’s reveal page, and reveals it there', async () => {
     const secret = await createTestSecret(door.origin, { text: 'from the menu' });
     await firefox.background((bg, linkUrl) => bg.psst.onMenuClick({ menuItemId: 'psst-open-link', linkUrl }, {}), secret.link);
-    const target = `${REVEAL_PREFIX}${door.origin}/s/${secret.id}#${keyOf(secret.link)}`;
-    await expect.poll(tabUrls, { timeout: 10_000 }).toContain(target);
-    const pages = await firefox.browser.pages();
-    let opened: ReturnType<typeof tabOf> | undefined;
-    for (const page of pages) {
-      const tab = tabOf(page);
-      if ((await address(tab).catch(() => '')) === target) opened = tab;
-    }
-    expect(opened).toBeDefined();
-    const tab = opened as ReturnType<typeof tabOf>;
+    const tab = await findTab(`${REVEAL_PREFIX}${door.origin}/s/${secret.id}#${keyOf(secret.link)}`);
     await tab.page.bringToFront();
     expect(await tab.settledHeading()).toBe(strings.waiting.title);
     await tab.click('form button[type="submit"]');

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { t } from '@psst/i18n';
 import { strings } from '@psst/reveal-ui/strings';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -200,6 +201,53 @@ describe('sharing from the extension in Firefox', () => {
     await popup.text(`li[data-id="${id}"].state-deleted`);
     await popup.close();
     expect(await reveal(link)).toEqual({ text: null, heading: strings.gone.deleted.title });
+  });
+
+  it('explains every refusal in the catalogue’s words: creation disabled, too large, unreachable, no permission', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const disabled = await startRelay({ env: { PSST_CREATE_ENABLED: 'false' } });
+    const small = await startRelay({ env: { PSST_MAX_ENVELOPE_BYTES: '1024' } });
+    const shareOn = (relayUrl: string) =>
+      firefox.background(
+        async (bg, { relayUrl, text }) => {
+          await bg.browser.storage.local.set({ relayUrl });
+          await bg.psst.clipboard.writeText(text);
+          const outcome = (await bg.psst.shareClipboard()) as Outcome;
+          return { outcome, notifications: Object.keys(await bg.browser.notifications.getAll()) };
+        },
+        { relayUrl, text: CLIPBOARD_TEXT },
+      );
+    try {
+      const words = async (relayUrl: string) => {
+        const { outcome } = await shareOn(relayUrl);
+        if (outcome.ok) throw new Error(`sharing on ${relayUrl} unexpectedly worked`);
+        return outcome.words;
+      };
+      // The built extension's words come from its _locales through Firefox's browser.i18n.
+      expect((await words(disabled.origin)).title).toBe(t('failure.creationDisabled.title'));
+      expect((await words(small.origin)).title).toBe(t('failure.tooLarge.title'));
+      expect(await words(`http://127.0.0.1:${closedPort}`)).toMatchObject({ title: t('failure.unreachable.title'), openOptions: true });
+      const noPermission = await shareOn(`http://localhost:${new URL(relay.origin).port}`);
+      expect(noPermission.outcome).toMatchObject({ ok: false, words: { title: t('shareFailure.noPermissionTitle'), openOptions: true } });
+      expect(noPermission.notifications.some((id) => id.startsWith('psst-options-'))).toBe(true);
+    } finally {
+      await firefox.background((bg, relayUrl) => bg.browser.storage.local.set({ relayUrl }), door.origin);
+      await disabled.stop();
+      await small.stop();
+    }
+  });
+
+  it('checks the relay from the options page against /healthz and saves it', async () => {
+    const options = tabIn(firefox, await firefox.openExtensionPage('/options.html'));
+    await expect.poll(() => options.evaluate(() => (document.getElementById('relay') as HTMLInputElement | null)?.value)).toBe(door.origin);
+    await options.fill('#relay', `${door.origin}/`);
+    await options.click('form button[type="submit"]');
+    await options.text('form p.ok[role="status"]');
+    expect(await firefox.background(async (bg) => (await bg.browser.storage.local.get('relayUrl')).relayUrl)).toBe(door.origin);
+    await options.close();
   });
 
   it('sent the relay no key, passphrase or plaintext, in any address, header or body', () => {
