@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type EvaluateFunc, type Page } from 'puppeteer-core';
 
 export const FIREFOX_PATH = process.env.PSST_FIREFOX ?? '/usr/bin/firefox-esr';
 /** The extension's gecko id (extension/wxt.config.ts) and the moz-extension host the tests give it. */
@@ -155,7 +155,7 @@ export async function pollPage<T, A>(page: Page, fn: (arg: A) => T, arg: A, what
   let last: unknown;
   for (;;) {
     try {
-      const value = (await page.evaluate(fn, arg)) as T;
+      const value = (await page.evaluate(fn as EvaluateFunc<[A]>, arg)) as T;
       if (value) return value as NonNullable<T>;
       last = value;
     } catch (error) {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { t } from '@psst/i18n';
 import { strings } from '@psst/reveal-ui/strings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeRevealCases, type RevealHost } from '../../reveal-page/test/reveal-cases';
+import { describeRevealCases, type RevealHost, type RevealTab } from '../../reveal-page/test/reveal-cases';
 import { EXTENSION_ORIGIN, type FirefoxWithExtension, firefoxTab, launchFirefoxWithExtension, pollPage } from '../../test-support/firefox';
 import { type FrontDoor, startFrontDoor } from '../../test-support/front-door';
 import { createTestSecret, type RunningRelay, startRelay } from '../../test-support/relay';
@@ -45,7 +45,7 @@ async function navigate(url: string) {
 }
 
 /** The address of the tab's document, read inside it (puppeteer's page.url() stays about:blank on extension pages). */
-const address = (tab: ReturnType<typeof tabOf>) => tab.evaluate(() => location.href);
+const address = (tab: Pick<RevealTab, 'evaluate'>) => tab.evaluate(() => location.href);
 
 /** The puppeteer tab whose document is at `url`, once the extension has opened it. */
 async function findTab(url: string) {
