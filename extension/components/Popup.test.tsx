@@ -157,7 +157,7 @@ describe('Popup', () => {
     render(<Popup services={services} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Revoke wifi' }));
     await waitFor(() => expect(calls.revoke).toEqual([WAITING.id]));
-    expect(screen.getByText(/Waiting: 1 of 1 views left/)).toBeTruthy();
+    expect(screen.getByText(/Waiting: 1 of 1 view left/)).toBeTruthy();
   });
 
   it('says before Clear that waiting links keep working and could no longer be revoked', async () => {

@@ -6,7 +6,6 @@ import { hostPatternFor } from '@psst/client/relay-url';
 import { t } from '@psst/i18n';
 import { parseLink } from '@psst/protocol/link';
 import { App, type PageEnv } from '@psst/reveal-ui/app';
-import { strings } from '@psst/reveal-ui/strings';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PermissionsLike } from '../lib/relay-setup';
 
@@ -41,12 +40,12 @@ export function RevealHost(props: { href: string; permissions: PermissionsLike; 
     <>
       <header class="brand">
         <span class="logo" aria-hidden="true" />
-        {strings.brand}
+        psst
       </header>
       <main class="card" aria-busy={access === 'checking'}>
         {access === 'checking' ? (
           <div class="stack message info">
-            <h1 tabIndex={-1}>{strings.looking.title}</h1>
+            <h1 tabIndex={-1}>{t('looking.title')}</h1>
           </div>
         ) : (
           <div class={`stack message ${access === 'refused' ? 'warn' : 'info'}`}>
@@ -61,7 +60,7 @@ export function RevealHost(props: { href: string; permissions: PermissionsLike; 
         )}
       </main>
       <footer class="footer">
-        {strings.tagline}
+        {t('tagline')}
         <span class="host-note">{t('revealHost.hostNote')}</span>
       </footer>
     </>

@@ -42,7 +42,7 @@ export function describeFailure(error: unknown): FailureWords {
   }
   const online = typeof navigator === 'undefined' ? undefined : navigator.onLine;
   return (
-    describeRelayFailure(error, { settings: 'the options', ...(online === undefined ? {} : { online }) }) ?? {
+    describeRelayFailure(error, { settings: true, ...(online === undefined ? {} : { online }) }) ?? {
       title: t('shareFailure.unknownTitle'),
       message: t('shareFailure.unknownMessage'),
     }

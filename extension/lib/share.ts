@@ -8,12 +8,12 @@ import { type CreatePhase, createLink as createClientLink, type SecretInput } fr
 import { entryFromCreate, type HistoryEntry } from '@psst/client/history';
 import { type FetchLike, loadRelayConfig } from '@psst/client/relay-client';
 import { hostPatternFor, normaliseRelayUrl } from '@psst/client/relay-url';
+import { formatDuration } from '@psst/composer-ui/failure-words';
 import { clampTtl, clampViews } from '@psst/composer-ui/limits';
 import { t } from '@psst/i18n';
 import type { RelayConfigResponse } from '@psst/protocol/api';
 import type { KdfParams } from '@psst/protocol/limits';
 import { describeFailure, type FailureWords } from './describe-failure';
-import { formatDuration } from './duration';
 import { NoHostPermissionError, NothingToShareError } from './errors';
 
 export interface CreateLinkDeps {

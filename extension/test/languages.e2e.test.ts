@@ -129,7 +129,7 @@ describe.each(LANGUAGES.map((language) => language.code))('the extension in %s',
   });
 
   it('is the language the browser asked for', async () => {
-    expect(await ext.worker.evaluate(() => chrome.i18n.getMessage('language_code'))).toBe(lang);
+    expect(await ext.worker.evaluate(() => (chrome.i18n.getMessage as (name: string) => string)('language_code'))).toBe(lang);
   });
 
   it('fits the popup at its own width', async () => {
