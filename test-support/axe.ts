@@ -117,3 +117,88 @@ export async function holdRequests(
     },
   };
 }
+
+export interface TabStop {
+  /** tag#id.class "text", for messages. */
+  element: string;
+  /** A focus ring is drawn: :focus-visible matches and an outline or a box shadow shows. */
+  ring: boolean;
+  /** Which of the selectors asked for this element matches. */
+  matched: string[];
+}
+
+/**
+ * Presses Tab (only Tab) from where focus is, round the whole page, until focus comes back to the first
+ * element reached (or `limit` presses), and describes every element reached on the way.
+ */
+export async function tabThrough(page: Page, selectors: string[] = [], limit = 40): Promise<TabStop[]> {
+  const stops: TabStop[] = [];
+  let first: string | null = null;
+  let outside = 0;
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const stop = await page.evaluate((wanted) => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      const outline = style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0;
+      const text = (el.textContent ?? '').trim().slice(0, 30);
+      const classes = [...el.classList].map((c) => `.${c}`).join('');
+      return {
+        element: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${classes}${text ? ` "${text}"` : ''}`,
+        ring: el.matches(':focus-visible') && (outline || style.boxShadow !== 'none'),
+        matched: wanted.filter((s) => el.matches(s)),
+        key: `${el.tagName}|${el.id}|${[...(el.parentElement?.children ?? [])].indexOf(el)}|${text}`,
+      };
+    }, selectors);
+    // Past the last element focus leaves the page (the body); the next Tab starts again at the top.
+    if (stop === null) {
+      if (++outside > 1) break;
+      continue;
+    }
+    if (stop.key === first) break;
+    first ??= stop.key;
+    stops.push({ element: stop.element, ring: stop.ring, matched: stop.matched });
+  }
+  return stops;
+}
+
+/** Tab reaches every one of `selectors`, and every element it reaches shows where the focus is. */
+export async function expectTabReachesWithRing(page: Page, selectors: string[], what: string): Promise<void> {
+  const stops = await tabThrough(page, selectors);
+  expect(
+    stops.filter((s) => !s.ring).map((s) => s.element),
+    `${what}: elements Tab reaches without a visible focus ring`,
+  ).toEqual([]);
+  const reached = new Set(stops.flatMap((s) => s.matched));
+  expect(
+    selectors.filter((s) => !reached.has(s)),
+    `${what}: not reached by Tab (reached: ${stops.map((s) => s.element).join(', ')})`,
+  ).toEqual([]);
+}
+
+/** Presses Tab until `matches` holds for the focused element (at most 30 times). */
+export async function tabUntil(page: Page, matches: string, what: string): Promise<void> {
+  for (let i = 0; i < 30; i++) {
+    if (await page.evaluate((selector) => document.activeElement?.matches(selector) ?? false, matches)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${what}; focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`);
+}
+
+/** The focused element shows a focus ring (an outline of some width, or a box shadow). */
+export async function expectFocusVisible(page: Page, what: string): Promise<void> {
+  const ring = await page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el) return null;
+    const style = getComputedStyle(el);
+    return {
+      visible: el.matches(':focus-visible'),
+      outline: style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0,
+      shadow: style.boxShadow !== 'none',
+    };
+  });
+  expect(ring, what).not.toBeNull();
+  expect(ring?.visible, `${what} matches :focus-visible`).toBe(true);
+  expect(ring?.outline || ring?.shadow, `${what} shows a focus ring`).toBe(true);
+}

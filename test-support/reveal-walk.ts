@@ -3,7 +3,8 @@
 // accessibility suites (both hosts mount the same reveal-ui). Nothing here
 // reads English: states are found by structure, so any language walks alike.
 import type { Page } from 'playwright-core';
-import { holdRequests } from './axe.js';
+import { expect } from 'vitest';
+import { expectFocusVisible, expectTabReachesWithRing, holdRequests, tabUntil } from './axe.js';
 import { createTestSecret, TEST_KDF } from './relay.js';
 
 export const REVEAL_STATES = [
@@ -154,4 +155,33 @@ export async function walkRevealStates(walk: RevealWalk): Promise<void> {
   await revealButton(page).click();
   await page.locator('main[aria-busy="false"] .message button').waitFor({ timeout: 30_000 });
   await check('unreachable');
+}
+
+/**
+ * The reveal UI with the keyboard only (Tab, Enter, Space): focus starts on the heading, Tab reaches the
+ * passphrase, Enter tries it, a wrong one leaves the field focused, the right one reveals; Tab reaches the
+ * scrollable secret and Copy, Space copies. Every element Tab reaches shows a focus ring.
+ */
+export async function walkRevealByKeyboard(page: Page, origin: string, open: (link: string) => Promise<void>): Promise<void> {
+  const secret = await createTestSecret(origin, { text: 'typed with keys only', passphrase: 'right', kdf: TEST_KDF });
+  await open(secret.link);
+  await settled(page);
+  await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+  await expectTabReachesWithRing(page, ['#passphrase', 'form button[type="submit"]'], 'the waiting secret');
+  await tabUntil(page, '#passphrase', 'the passphrase');
+  await page.keyboard.type('wrong');
+  await page.keyboard.press('Enter');
+  await page.locator('main[aria-busy="false"] #passphrase-error').waitFor({ timeout: 30_000 });
+  // A wrong passphrase leaves the field focused and selected: typing replaces it.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('passphrase');
+  await expectFocusVisible(page, 'the passphrase after a wrong one');
+  await page.keyboard.type('right');
+  await page.keyboard.press('Enter');
+  await page.locator('.secret pre').waitFor({ timeout: 30_000 });
+  expect(await page.locator('.secret pre').textContent()).toBe('typed with keys only');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+  await expectTabReachesWithRing(page, ['.secret', '.secret ~ .row button'], 'the revealed secret');
+  await tabUntil(page, '.secret ~ .row button', 'Copy');
+  await page.keyboard.press('Space');
+  await page.locator('.secret ~ .row [role="status"]:not(:empty)').waitFor();
 }

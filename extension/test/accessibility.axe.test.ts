@@ -7,9 +7,17 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkState, holdRequests, LOCALES, type SetLocale } from '../../test-support/axe';
+import {
+  checkState,
+  expectFocusVisible,
+  expectTabReachesWithRing,
+  holdRequests,
+  LOCALES,
+  type SetLocale,
+  tabUntil,
+} from '../../test-support/axe';
 import { createTestSecret, type RunningRelay, startRelay } from '../../test-support/relay';
-import { walkRevealStates } from '../../test-support/reveal-walk';
+import { walkRevealByKeyboard, walkRevealStates } from '../../test-support/reveal-walk';
 import { type ExtensionBrowser, launchWithExtension, requireBuilds, revealDist } from './reveal-support';
 
 let relay: RunningRelay;
@@ -184,38 +192,25 @@ describe.each(LOCALES)('the extension with axe-core (%s)', (locale) => {
   });
 });
 
-/** Presses Tab until `matches` holds for the focused element (at most 30 times); returns what has focus. */
-async function tabUntil(page: Page, matches: string, what: string): Promise<void> {
-  for (let i = 0; i < 30; i++) {
-    if (await page.evaluate((selector) => document.activeElement?.matches(selector) ?? false, matches)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${what}; focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`);
-}
-
-/** The focused element shows a focus ring (an outline of some width, or a box shadow). */
-async function expectFocusVisible(page: Page, what: string): Promise<void> {
-  const ring = await page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    if (!el) return null;
-    const style = getComputedStyle(el);
-    return {
-      visible: el.matches(':focus-visible'),
-      outline: style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0,
-      shadow: style.boxShadow !== 'none',
-    };
-  });
-  expect(ring, what).not.toBeNull();
-  expect(ring?.visible, `${what} matches :focus-visible`).toBe(true);
-  expect(ring?.outline || ring?.shadow, `${what} shows a focus ring`).toBe(true);
-}
-
 describe('the extension’s pages with the keyboard only', () => {
   it('the options page: Tab to the relay, type, Enter saves and checks; Space toggles a setting', async () => {
     const page = await ext.context.newPage();
     try {
       await page.goto(pageUrl('options.html'));
       await expect.poll(() => page.locator('#relay').inputValue()).toBe(relay.origin);
+      await expectTabReachesWithRing(
+        page,
+        [
+          '#relay',
+          'form button[type="submit"]',
+          '#default-ttl',
+          '#default-views',
+          '#auto-copy',
+          '#receipt-notifications',
+          '#open-links-in-extension',
+        ],
+        'the options page',
+      );
       await tabUntil(page, '#relay', 'the relay address');
       await expectFocusVisible(page, 'the relay address');
       await page.keyboard.press('ControlOrMeta+a');
@@ -237,37 +232,46 @@ describe('the extension’s pages with the keyboard only', () => {
     }
   });
 
-  it('the reveal page: Tab to the passphrase, Enter reveals, Tab reaches Copy and Enter copies', async () => {
-    const secret = await createTestSecret(relay.origin, {
-      text: 'typed with keys only',
-      passphrase: 'right',
-      kdf: { log2n: 10, r: 8, p: 1 },
-    });
+  it('the popup: Tab reaches every control with its focus shown, Space opens the QR code', async () => {
     const page = await ext.context.newPage();
     try {
-      await page.goto(`${pageUrl('reveal.html')}?link=${secret.link}`);
-      await page.locator('main[aria-busy="false"] h1').waitFor({ timeout: 30_000 });
-      // Focus starts on the heading, so the first Tab reaches the passphrase.
-      await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
-      await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('passphrase');
-      await expectFocusVisible(page, 'the passphrase');
-      await page.keyboard.type('wrong');
+      await page.goto(pageUrl('popup.html'));
+      await page.locator('#secret').waitFor();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('secret');
+      await expectTabReachesWithRing(
+        page,
+        [
+          'header button',
+          '#secret',
+          'form.composer .row button.secondary',
+          '#ttl',
+          '#views',
+          '#passphrase',
+          '#label',
+          'form.composer button[type="submit"]',
+          '#open-link',
+        ],
+        'the popup',
+      );
+      await tabUntil(page, '#secret', 'the secret');
+      await page.keyboard.type('typed with keys only');
+      await tabUntil(page, 'form.composer button[type="submit"]', 'Create link');
       await page.keyboard.press('Enter');
-      await page.locator('#passphrase-error').waitFor();
-      // A wrong passphrase leaves the field focused and selected: typing replaces it.
-      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('passphrase');
-      await page.keyboard.type('right');
-      await page.keyboard.press('Enter');
-      await page.locator('.secret pre').waitFor({ timeout: 30_000 });
-      expect(await page.locator('.secret pre').textContent()).toBe('typed with keys only');
-      await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
-      await tabUntil(page, '.secret', 'the scrollable secret');
-      await expectFocusVisible(page, 'the scrollable secret');
-      await tabUntil(page, '.secret ~ .row button', 'Copy');
-      await expectFocusVisible(page, 'Copy');
-      await page.keyboard.press('Enter');
-      await page.locator('.secret ~ .row [role="status"]:not(:empty)').waitFor();
+      await page.locator('#link').waitFor({ timeout: 30_000 });
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('link');
+      await expectTabReachesWithRing(page, ['#link', '.result .row button.primary', '.result button[aria-expanded]'], 'the new link');
+      await tabUntil(page, '.result button[aria-expanded]', 'Show QR code');
+      await page.keyboard.press('Space');
+      await page.locator('.result [role="img"]').waitFor();
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the reveal page: Tab reaches the passphrase, Enter reveals, Tab reaches Copy and Space copies, focus always shown', async () => {
+    const page = await ext.context.newPage();
+    try {
+      await walkRevealByKeyboard(page, relay.origin, (link) => page.goto(`${pageUrl('reveal.html')}?link=${link}`).then(() => {}));
     } finally {
       await page.close();
     }

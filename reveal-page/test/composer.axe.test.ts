@@ -1,12 +1,13 @@
 // axe-core on every state of the web composer served by the real relay, in
 // Debian's Chromium: light and dark, 1280 and 360 px, in each language of
 // LOCALES. One browser, one page, the states walked in order; they are found
-// by structure (ids, roles, classes), not by English words.
+// by structure (ids, roles, classes), not by English words. Then the keyboard
+// walk with the focus ring checked at every Tab stop.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { checkState, holdRequests, LOCALES, type SetLocale } from '../../test-support/axe.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkState, expectTabReachesWithRing, holdRequests, LOCALES, type SetLocale, tabUntil } from '../../test-support/axe.js';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
 import { type RunningRelay, startRelay } from '../../test-support/relay.js';
 
@@ -119,6 +120,55 @@ describe.each(LOCALES)('the web composer with axe-core (%s)', (locale) => {
       await ready(page);
       await page.locator('.problem').waitFor();
       await check('creation switched off');
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('the web composer with the keyboard only', () => {
+  it('Tab reaches every control with its focus shown; Enter creates, Space copies and opens the QR code, Your links too', async () => {
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(`${relay.origin}/`);
+      await ready(page);
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('secret');
+      await page.keyboard.type('typed with keys only');
+      await expectTabReachesWithRing(
+        page,
+        [
+          '#secret',
+          'form.composer .row button.secondary',
+          '#ttl',
+          '#views',
+          '#passphrase',
+          '#label',
+          'form.composer button[type="submit"]',
+        ],
+        'the composer',
+      );
+      await tabUntil(page, 'form.composer button[type="submit"]', 'Create link');
+      await page.keyboard.press('Enter');
+      await page.locator('#link').waitFor({ timeout: 30_000 });
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('link');
+      await expectTabReachesWithRing(
+        page,
+        ['#link', '.result .row button.primary', '.result button[aria-expanded]', '.history li button'],
+        'the new link and Your links',
+      );
+      await tabUntil(page, '.result .row button.primary', 'Copy');
+      const before = await page.locator('.result h2').textContent();
+      await page.keyboard.press('Space');
+      await page
+        .locator('.result h2')
+        .filter({ hasNotText: before ?? '' })
+        .waitFor();
+      await tabUntil(page, '.result button[aria-expanded]', 'Show QR code');
+      await page.keyboard.press('Space');
+      await page.locator('.result [role="img"]').waitFor();
+      await tabUntil(page, '.history li.state-waiting button', 'Revoke');
+      await page.keyboard.press('Enter');
+      await page.locator('.history li.state-deleted').waitFor();
     } finally {
       await page.close();
     }

@@ -1,6 +1,7 @@
 // axe-core on every state of the reveal page served by the real relay, in
 // Debian's Chromium: light and dark, 1280 and 360 px, in each language of
-// LOCALES. One browser, one page, the states walked in order (reveal-walk).
+// LOCALES. One browser, one page, the states walked in order (reveal-walk);
+// and the keyboard-only walk with the focus ring checked at every Tab stop.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { checkState, LOCALES, type SetLocale } from '../../test-support/axe.js';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
 import { type RunningRelay, startRelay } from '../../test-support/relay.js';
-import { walkRevealStates } from '../../test-support/reveal-walk.js';
+import { walkRevealByKeyboard, walkRevealStates } from '../../test-support/reveal-walk.js';
 
 const dist = join(import.meta.dirname, '../dist');
 let relay: RunningRelay;
@@ -49,6 +50,17 @@ describe.each(LOCALES)('the reveal page with axe-core (%s)', (locale) => {
         startRelay: (env) => startRelay({ staticDir: dist, env }),
         check: (state) => checkState(page, `reveal page: ${state} (${locale})`),
       });
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('the reveal page with the keyboard only', () => {
+  it('Tab reaches the passphrase, Enter reveals, Tab reaches Copy and Space copies, focus always shown', async () => {
+    const page = await browser.context.newPage();
+    try {
+      await walkRevealByKeyboard(page, relay.origin, (link) => page.goto(link).then(() => {}));
     } finally {
       await page.close();
     }
