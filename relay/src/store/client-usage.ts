@@ -67,6 +67,13 @@ export function quotaLimits(options: Pick<CommonStoreOptions, 'maxActiveSecrets'
   };
 }
 
+/** With every per-client quota off nothing is hashed or counted (a quota turned on later counts from then on). */
+export function countsClients(limits: QuotaLimits): boolean {
+  return [limits.clientMaxSecrets, limits.clientMaxBytes, limits.networkMaxSecrets, limits.networkMaxBytes].some(
+    (value) => value < NO_LIMIT,
+  );
+}
+
 export function newHashKey(id: number, createdAt: number): HashKey {
   return { id, key: randomBytes(HASH_KEY_BYTES), createdAt };
 }

@@ -7,6 +7,7 @@ import { MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import type { Database, Statement } from 'better-sqlite3';
 import {
   type ClientHashes,
+  countsClients,
   createClientHasher,
   type HashKeys,
   isRotationDue,
@@ -114,6 +115,7 @@ export function prepareOperations(db: Database, counters: Counters, limits: Oper
   const dropOldKeys = db.prepare<[number]>('DELETE FROM client_hash_keys WHERE id < ?');
   const dropOldUsage = db.prepare<[number]>('DELETE FROM client_usage WHERE key_id < ?');
   const hashOf = createClientHasher();
+  const counting = countsClients(limits);
 
   /** What the client and its network hold, under the current key and the previous one. */
   function readUsage(hashes: ClientHashes): Usage {
@@ -199,7 +201,7 @@ export function prepareOperations(db: Database, counters: Counters, limits: Oper
       if (counters.storedBytes + bytes > limits.maxStoreBytes) return { kind: 'storage_full', limit: 'bytes' };
       if (counters.tombstones >= limits.maxTombstones) return { kind: 'storage_full', limit: 'tombstones' };
       if (!fileHasRoom(bytes)) return { kind: 'storage_full', limit: 'file' };
-      const hashes = secret.client ? hashOf(ring.keys, secret.client) : null;
+      const hashes = counting && secret.client ? hashOf(ring.keys, secret.client) : null;
       if (hashes) {
         const refusal = overQuota(readUsage(hashes), bytes, limits);
         if (refusal) return refusal;

@@ -12,6 +12,8 @@ const SLOT = `pg_backend_pid() % ${TOTAL_SLOTS}`;
 /**
  * Subtracts what `upd` (rows leaving 'active', with envelope_bytes, client_hash and network_hash) held from
  * this connection's totals row, counts their tombstones, and gives their bytes back to their client and network.
+ * Usage rows are always locked in the order of their hash (here, in the create and in the purge), so that two
+ * statements never wait on each other's rows in a circle.
  */
 const FREE = (condition: string) => `freed AS (
     UPDATE secret_totals t
@@ -19,13 +21,15 @@ const FREE = (condition: string) => `freed AS (
            stored_bytes = t.stored_bytes - (SELECT coalesce(sum(envelope_bytes), 0) FROM upd WHERE ${condition}),
            tombstones = t.tombstones + (SELECT count(*) FROM upd WHERE ${condition})
      WHERE t.slot = ${SLOT} AND EXISTS (SELECT 1 FROM upd WHERE ${condition})
+  ), ended AS (
+    SELECT h, sum(b) AS bytes
+      FROM (SELECT client_hash AS h, envelope_bytes AS b FROM upd WHERE ${condition}
+            UNION ALL SELECT network_hash, envelope_bytes FROM upd WHERE ${condition}) AS e
+     WHERE h IS NOT NULL GROUP BY h
+  ), held AS (
+    SELECT u.hash FROM client_usage u JOIN ended ON u.hash = ended.h ORDER BY u.hash FOR UPDATE OF u
   ), unused AS (
-    UPDATE client_usage u SET bytes = greatest(u.bytes - x.bytes, 0)
-      FROM (SELECT h, sum(b) AS bytes
-              FROM (SELECT client_hash AS h, envelope_bytes AS b FROM upd WHERE ${condition}
-                    UNION ALL SELECT network_hash, envelope_bytes FROM upd WHERE ${condition}) AS ended
-             WHERE h IS NOT NULL GROUP BY h) AS x
-     WHERE u.hash = x.h
+    UPDATE client_usage u SET bytes = greatest(u.bytes - ended.bytes, 0) FROM ended, held WHERE u.hash = ended.h AND held.hash = u.hash
   )`;
 
 export const GET = { name: 'psst_get', text: `SELECT ${META_COLUMNS} FROM secrets WHERE id = $1` };
@@ -67,7 +71,7 @@ export const CREATE = {
   ), used AS (
     INSERT INTO client_usage (hash, key_id, secrets, bytes)
     SELECT v.h, $21::integer, 1, ins.envelope_bytes FROM ins CROSS JOIN LATERAL (VALUES (ins.client_hash), (ins.network_hash)) AS v(h)
-     WHERE v.h IS NOT NULL
+     WHERE v.h IS NOT NULL ORDER BY v.h
     ON CONFLICT (hash) DO UPDATE SET secrets = client_usage.secrets + 1, bytes = client_usage.bytes + excluded.bytes
   )
   SELECT (SELECT count(*) FROM ins)::integer AS created, n AS active, bytes, tombstones,
@@ -161,10 +165,12 @@ export const PURGE = {
   ), x AS (
     SELECT h, count(*) AS n FROM (SELECT client_hash AS h FROM del UNION ALL SELECT network_hash FROM del) AS ended
      WHERE h IS NOT NULL GROUP BY h
+  ), held AS (
+    SELECT u.hash FROM client_usage u JOIN x ON u.hash = x.h ORDER BY u.hash FOR UPDATE OF u
   ), dec AS (
-    UPDATE client_usage u SET secrets = u.secrets - x.n FROM x WHERE u.hash = x.h AND u.secrets > x.n
+    UPDATE client_usage u SET secrets = u.secrets - x.n FROM x, held WHERE u.hash = x.h AND held.hash = u.hash AND u.secrets > x.n
   ), dropped AS (
-    DELETE FROM client_usage u USING x WHERE u.hash = x.h AND u.secrets <= x.n
+    DELETE FROM client_usage u USING x, held WHERE u.hash = x.h AND held.hash = u.hash AND u.secrets <= x.n
   )
   SELECT count(*)::integer AS purged FROM del`,
 };

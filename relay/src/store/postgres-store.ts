@@ -10,6 +10,7 @@ import { MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import pg from 'pg';
 import {
   type ClientHashes,
+  countsClients,
   createClientHasher,
   type HashKeys,
   isRotationDue,
@@ -118,6 +119,7 @@ const lockKey = (hash: Buffer) => hash.readBigInt64BE(0).toString();
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const quotas = quotaLimits(options);
   const hashOf = createClientHasher();
+  const counting = countsClients(quotas);
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolMax,
@@ -366,7 +368,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const started = performance.now();
       const values = secretValues(secret);
       const bytes = secret.envelope.byteLength;
-      const hashes = secret.client ? hashOf(keys, secret.client) : null;
+      const hashes = counting && secret.client ? hashOf(keys, secret.client) : null;
       try {
         const { rows } = await run<SeenByCreate>('create', SQL.CREATE, [...values, ...limitValues(hashes, false)]);
         const seen = rows[0] as SeenByCreate;

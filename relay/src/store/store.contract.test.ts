@@ -348,6 +348,31 @@ describe.each(STORE_KINDS)('the store contract (%s)', (kind) => {
       expect(await store.create(newSecret({ createdAt: T0 + 2 * DAY, expiresAt: T0 + 3 * DAY }))).toEqual({ kind: 'created' });
     });
 
+    it('keeps the usage of each client equal to its rows under concurrent creates, reveals, deletes and sweeps', async () => {
+      const store = await db.current.open({ clientQuotas: { ...quotas, clientMaxSecrets: 10_000, networkMaxSecrets: 10_000 } });
+      const secrets = Array.from({ length: 120 }, (_, i) => from(`c${i % 3}`, `net:${i % 2}`, { expiresAt: T0 + (i % 4 ? DAY : HOUR) }));
+      await Promise.all(secrets.slice(0, 60).map((s) => store.create(s)));
+      const results = await Promise.all([
+        ...secrets.slice(60).map((s) => store.create(s)),
+        ...secrets.slice(0, 20).map((s) => store.reveal(s.id, T0 + 1)),
+        ...secrets.slice(20, 40).map((s) => store.delete(s.id, T0 + 1)),
+        store.sweep(T0 + HOUR),
+      ]);
+      expect(results.slice(0, 60).every((r) => r.kind === 'created')).toBe(true);
+      const expected = await db.current.query<{ hash: Uint8Array; n: number | string; bytes: number | string | null }>(
+        `SELECT h AS hash, count(*) AS n, sum(CASE WHEN state = 'active' THEN envelope_bytes ELSE 0 END) AS bytes
+           FROM (SELECT client_hash AS h, state, envelope_bytes FROM secrets UNION ALL SELECT network_hash, state, envelope_bytes FROM secrets) AS all_hashes
+          GROUP BY h ORDER BY h`,
+      );
+      const usage = await db.current.query<{ hash: Uint8Array; n: number | string; bytes: number | string }>(
+        'SELECT hash, secrets AS n, bytes FROM client_usage ORDER BY hash',
+      );
+      const plain = (rows: { hash: Uint8Array; n: number | string; bytes: number | string | null }[]) =>
+        rows.map((row) => [Buffer.from(row.hash).toString('hex'), Number(row.n), Number(row.bytes ?? 0)]);
+      expect(plain(usage)).toEqual(plain(expected));
+      expect(usage).toHaveLength(5);
+    });
+
     it('rotates the hashing key every keyRotationMs, still counts usage under the previous key, then forgets it', async () => {
       const store = await db.current.open({ clientQuotas: { ...quotas, keyRotationMs: HOUR } });
       const keyIds = async () => (await db.current.query<{ id: number }>('SELECT id FROM client_hash_keys ORDER BY id')).map((k) => k.id);
