@@ -17,14 +17,34 @@ export const VIEWPORTS = [
 
 /**
  * The languages every state is checked in.
- * TODO(lead): add 'ar' (right-to-left) here once the i18n helpers' language choice lands, and make
- * each suite's `setLocale` apply it (the pages: the `?lang=` query or the switcher, whichever
- * i18n-pages settles on; the extension: Chromium's UI language, `--lang=ar`, set at launch).
+ * TODO(lead): add 'ar' (right-to-left) once the pages' catalogues land: the reveal page and the web
+ * composer already choose the language through `usePageLanguage` below; the extension speaks the
+ * browser's UI language, so its suite needs Chromium launched with `--lang=ar` (see its setLocale).
  */
 export const LOCALES: readonly string[] = ['en'];
 
-/** How a suite puts its page in a language; 'en' is the default everywhere and needs nothing. */
+/** How a suite puts its page in a language; 'en' is the default everywhere. */
 export type SetLocale = (page: Page, locale: string) => Promise<void>;
+
+/**
+ * The pages' language (reveal page, web composer), chosen as the language switcher remembers it: the
+ * localStorage key "psst.language" (reveal-page/src/language.ts, LANGUAGE_KEY), set before every load.
+ * Call once per page, before the first navigation; then `pageLanguageApplied` after each.
+ */
+export async function usePageLanguage(page: Page, locale: string): Promise<void> {
+  await page.addInitScript((lang) => {
+    try {
+      localStorage.setItem('psst.language', lang);
+    } catch {
+      // An opaque origin (about:blank) has no storage; the pages themselves do.
+    }
+  }, locale);
+}
+
+/** Waits until the page shows `locale`: the pages set <html lang> once its catalogues are installed. */
+export const pageLanguageApplied: SetLocale = async (page, locale) => {
+  await page.locator(`html[lang="${locale}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+};
 
 /** Violations of one state, one line per rule and node, each with the widths and schemes it was seen in. */
 class Findings {

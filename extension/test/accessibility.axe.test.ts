@@ -54,11 +54,12 @@ const pageUrl = (name: string) => `chrome-extension://${ext.extensionId}/${name}
 
 /**
  * The extension speaks the browser's UI language (browser.i18n): English here.
- * TODO(lead): for 'ar' and the others, launch Chromium with `--lang=<locale>` (a launchChromium
- * option) once the extension's catalogues land; this then only checks that `html[lang]` agrees.
+ * TODO(lead): for 'ar' and the others (LOCALES), launch this suite's Chromium with `--lang=<locale>`
+ * (a launchChromium option; one browser per language) once the extension's catalogues land, and
+ * make this only wait for `html[lang]` to agree, as pageLanguageApplied does for the pages.
  */
 const setLocale: SetLocale = async (_page, locale) => {
-  if (locale !== 'en') throw new Error(`the extension's axe suite cannot choose ${locale} yet`);
+  if (locale !== 'en') throw new Error(`the extension's axe suite cannot choose ${locale} yet: see the TODO above`);
 };
 
 const composerSubmit = (page: Page) => page.locator('form.composer button[type="submit"]');

@@ -7,7 +7,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkState, expectTabReachesWithRing, holdRequests, LOCALES, type SetLocale, tabUntil } from '../../test-support/axe.js';
+import {
+  checkState,
+  expectTabReachesWithRing,
+  holdRequests,
+  LOCALES,
+  pageLanguageApplied,
+  tabUntil,
+  usePageLanguage,
+} from '../../test-support/axe.js';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
 import { type RunningRelay, startRelay } from '../../test-support/relay.js';
 
@@ -32,26 +40,18 @@ afterAll(async () => {
   await Promise.all([relay?.stop(), closed?.stop()]);
 });
 
-/**
- * Puts the page in a language after it loaded. English is the default.
- * TODO(lead): for 'ar' and the others, use what i18n-pages settles on (the `?lang=` query or the
- * language switcher followed by a wait for `html[lang]`).
- */
-const setLocale: SetLocale = async (_page, locale) => {
-  if (locale !== 'en') throw new Error(`the web composer's axe suite cannot choose ${locale} yet`);
-};
-
 const ready = (page: Page) => page.locator('main[data-ready][aria-busy="false"]').waitFor({ timeout: 30_000 });
 const submit = (page: Page) => page.locator('form.composer button[type="submit"]');
 
 describe.each(LOCALES)('the web composer with axe-core (%s)', (locale) => {
   it('has no serious or critical violation in any state, light and dark, at 1280 and 360 px', async () => {
     const page = await browser.context.newPage();
+    await usePageLanguage(page, locale);
     const check = (state: string) => checkState(page, `web composer: ${state} (${locale})`);
     try {
       const settings = await holdRequests(page, 'GET', /^\/api\/config$/);
       await page.goto(`${relay.origin}/`);
-      await setLocale(page, locale);
+      await pageLanguageApplied(page, locale);
       await settings.arrived;
       await page.locator('main[aria-busy="true"]').waitFor();
       await check('loading the settings');
@@ -116,7 +116,7 @@ describe.each(LOCALES)('the web composer with axe-core (%s)', (locale) => {
       await check('a link revoked in Your links');
 
       await page.goto(`${closed.origin}/new`);
-      await setLocale(page, locale);
+      await pageLanguageApplied(page, locale);
       await ready(page);
       await page.locator('.problem').waitFor();
       await check('creation switched off');

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { checkState, LOCALES, type SetLocale } from '../../test-support/axe.js';
+import { checkState, LOCALES, pageLanguageApplied, usePageLanguage } from '../../test-support/axe.js';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
 import { type RunningRelay, startRelay } from '../../test-support/relay.js';
 import { walkRevealByKeyboard, walkRevealStates } from '../../test-support/reveal-walk.js';
@@ -27,25 +27,17 @@ afterAll(async () => {
   await relay?.stop();
 });
 
-/**
- * Puts the page in a language after it loaded. English is the default.
- * TODO(lead): for 'ar' and the others, use what i18n-pages settles on (the `?lang=` query, added to
- * the link before its `#`, or a click on the language switcher followed by a wait for `html[lang]`).
- */
-const setLocale: SetLocale = async (_page, locale) => {
-  if (locale !== 'en') throw new Error(`the reveal page's axe suite cannot choose ${locale} yet`);
-};
-
 describe.each(LOCALES)('the reveal page with axe-core (%s)', (locale) => {
   it('has no serious or critical violation in any state, light and dark, at 1280 and 360 px', async () => {
     const page: Page = await browser.context.newPage();
+    await usePageLanguage(page, locale);
     try {
       await walkRevealStates({
         page,
         origin: relay.origin,
         async open(link) {
           await page.goto(link);
-          await setLocale(page, locale);
+          await pageLanguageApplied(page, locale);
         },
         startRelay: (env) => startRelay({ staticDir: dist, env }),
         check: (state) => checkState(page, `reveal page: ${state} (${locale})`),
