@@ -19,7 +19,7 @@ export const VIEWPORTS = [
  * The languages every state is checked in.
  * TODO(lead): add 'ar' (right-to-left) once the pages' catalogues land: the reveal page and the web
  * composer already choose the language through `usePageLanguage` below; the extension speaks the
- * browser's UI language, so its suite needs Chromium launched with `--lang=ar` (see its setLocale).
+ * browser's UI language, so its suite needs Chromium launched in Arabic (see its setLocale).
  */
 export const LOCALES: readonly string[] = ['en'];
 

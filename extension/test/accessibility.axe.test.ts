@@ -54,9 +54,11 @@ const pageUrl = (name: string) => `chrome-extension://${ext.extensionId}/${name}
 
 /**
  * The extension speaks the browser's UI language (browser.i18n): English here.
- * TODO(lead): for 'ar' and the others (LOCALES), launch this suite's Chromium with `--lang=<locale>`
- * (a launchChromium option; one browser per language) once the extension's catalogues land, and
- * make this only wait for `html[lang]` to agree, as pageLanguageApplied does for the pages.
+ * TODO(lead): for 'ar' and the others (LOCALES), launch one Chromium per language with the environment
+ * variable LANGUAGE=<locale> (a launchChromium option passing playwright's `env`); Chromium on Linux
+ * ignores `--lang`, and Debian's chromium has only en-US unless the apt package chromium-l10n is
+ * installed (measured: chrome.i18n.getUILanguage() is 'ar' only with both). Then this only waits for
+ * `html[lang]` to agree, as pageLanguageApplied does for the pages.
  */
 const setLocale: SetLocale = async (_page, locale) => {
   if (locale !== 'en') throw new Error(`the extension's axe suite cannot choose ${locale} yet: see the TODO above`);
