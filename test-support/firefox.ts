@@ -80,7 +80,14 @@ export async function launchFirefox(options: { extensionDir?: string } = {}): Pr
       ...PREFS,
       'browser.download.dir': downloadDir,
       // Fixed before launch: otherwise the host is only written to prefs.js some 300 ms after install.
-      ...(options.extensionDir ? { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }) } : {}),
+      ...(options.extensionDir
+        ? {
+            'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
+            // permissions.request() called from a user's input is granted without the doorhanger (which a
+            // headless browser cannot click), as if Allow were clicked; a call outside user input still fails.
+            'extensions.webextOptionalPermissionPrompts': false,
+          }
+        : {}),
     },
     timeout: LAUNCH_TIMEOUT_MS,
     protocolTimeout: PROTOCOL_TIMEOUT_MS,

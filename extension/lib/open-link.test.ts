@@ -13,7 +13,9 @@ function apis(held: string[], answer: boolean) {
     apis: {
       permissions: {
         contains: async ({ origins }: { origins: string[] }) => origins.every((o) => held.includes(o)),
+        // As the browsers do: a host already held is granted at once, without a prompt; only the rest is asked.
         request: async (request: { origins: string[] }) => {
+          if (request.origins.every((o) => held.includes(o))) return true;
           asked.push(request);
           return answer;
         },
@@ -38,6 +40,29 @@ describe('Open a link', () => {
     expect(result).toMatchObject({ ok: false, title: 'Permission not granted' });
     expect(t.asked).toEqual([{ origins: ['https://psst.example.org/*'] }]);
     expect(t.opened).toEqual([]);
+  });
+
+  it('asks before awaiting anything, so Firefox still sees the user’s click', async () => {
+    const t = apis([], true);
+    let containsCalled = false;
+    const calls: string[] = [];
+    const watched = {
+      ...t.apis,
+      permissions: {
+        contains: async (p: { origins: string[] }) => {
+          containsCalled = true;
+          return t.apis.permissions.contains(p);
+        },
+        request: (p: { origins: string[] }) => {
+          calls.push(containsCalled ? 'request after contains' : 'request first');
+          return t.apis.permissions.request(p);
+        },
+      },
+    };
+    const opening = openLink(LINK, watched);
+    // Called synchronously, within the click's handler.
+    expect(calls).toEqual(['request first']);
+    expect(await opening).toEqual({ ok: true });
   });
 
   it('opens it once allowed', async () => {

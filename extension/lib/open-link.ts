@@ -17,7 +17,7 @@ export interface OpenLinkApis {
 
 export type OpenLinkResult = { ok: true } | { ok: false; title: string; message: string };
 
-/** Must be called straight from the click: permissions.request needs the user's gesture. */
+/** Must be called straight from the click: permissions.request needs the user's gesture (see below). */
 export async function openLink(input: string, apis: OpenLinkApis): Promise<OpenLinkResult> {
   const text = input.trim();
   const read = readSecretLink(text);
@@ -33,8 +33,11 @@ export async function openLink(input: string, apis: OpenLinkApis): Promise<OpenL
   const { origin } = read.link;
   const origins = [hostPatternFor(origin)];
   const host = new URL(origin).host;
-  let granted = await apis.permissions.contains({ origins }).catch(() => false);
-  if (!granted) granted = await apis.permissions.request({ origins }).catch(() => false);
+  // Asked before anything is awaited: Firefox lets permissions.request() prompt only while it handles the
+  // user's input, which ends at the first await (Chrome allows a few seconds). For a host psst already
+  // holds, both browsers answer true at once without a prompt.
+  let granted = await apis.permissions.request({ origins }).catch(() => false);
+  if (!granted) granted = await apis.permissions.contains({ origins }).catch(() => false);
   if (!granted) {
     return {
       ok: false,
