@@ -99,6 +99,8 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Runni
     // Tests make many requests from one address; a test that wants limits sets them.
     PSST_RATE_LIMIT_CREATE: '0',
     PSST_RATE_LIMIT_READ: '0',
+    // … and many at once (races): a test that wants the per-client cap sets it.
+    PSST_MAX_CLIENT_REQUESTS: '0',
     // Likewise proof of work (whose default, auto, would ask once a small test quota is half full).
     PSST_PROOF_OF_WORK: 'off',
     ...(options.engine ? { PSST_HTTP_ENGINE: options.engine } : {}),

@@ -1,12 +1,15 @@
 // The engine-agnostic core: one request value in, one response value out.
 // Routing, rate limits, security headers, the request log and the HTTP
-// metrics all happen here, so both engines answer exactly alike.
+// metrics all happen here, so both engines answer exactly alike. Engines ask
+// `admit` when a request's headers arrive and read its body only if it lets
+// the request in: a refused body is never read into memory.
 import { performance } from 'node:perf_hooks';
 import { b64uLength } from '@psst/protocol/b64u';
 import { errorResponse } from './error-response.js';
+import { createGate, type GateRefusal } from './gate.js';
 import { HttpError } from './http-error.js';
 import { BODY_TOO_LARGE, hasBody, type RelayRequest, type RelayResponse } from './http-types.js';
-import { clampMethod } from './metrics.js';
+import { clampMethod, type RejectReason } from './metrics.js';
 import { clientKey, resolveClientAddress } from './net/cidr.js';
 import { createRateLimiter, type RateLimiter } from './rate-limit.js';
 import { json, payloadTooLarge, type RouteDeps } from './routes/context.js';
@@ -18,9 +21,27 @@ export interface AppDeps extends RouteDeps {
   staticSite: StaticSite | null;
 }
 
+/** A request as its headers arrive, before any of its body is read. */
+export type RequestHead = Omit<RelayRequest, 'body'>;
+
+export interface Admission {
+  /** The answer to a request refused before its body is read (with `close` when a body is on its way), or null. */
+  readonly refusal: RelayResponse | null;
+  /** Gives back what the request holds (its client's slot, its share of the body buffer); only the first call counts. */
+  release(): void;
+}
+
 export interface App {
   /** The most body bytes the adapter may read for this request; beyond it, it passes BODY_TOO_LARGE. */
   bodyLimit(method: string, path: string): number;
+  /**
+   * The checks made when a request's headers arrive, before a byte of its body is read: the relay's and the
+   * client's requests in progress, the body bytes being buffered (gate.ts), then the route's rate limit.
+   * Adapters call it first and read the body only when `refusal` is null; they call `release` once the
+   * answer is sent or the client went away. `overConnectionCap`: the adapter counted this connection past
+   * PSST_MAX_CONNECTIONS (node:http).
+   */
+  admit(head: RequestHead, overConnectionCap?: boolean): Admission;
   /** Synchronous when no write is needed (every refusal, look, receipt): adapters can answer in the same tick. */
   handle(req: RelayRequest): RelayResponse | Promise<RelayResponse>;
   /** The answer to a request that did not arrive in time (slow headers or body), logged like any other. */
@@ -42,6 +63,22 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 const CREATE_BODY_SLACK = 4_096;
 /** Reveal bodies hold one token at most. */
 const SMALL_BODY_LIMIT = 4_096;
+/** Retry-After of a refusal by a cap: requests in progress end within milliseconds to seconds. */
+const BUSY_RETRY_AFTER_SECONDS = 1;
+/** Health checks hold nothing and pass every cap: a relay under attack must not look dead to Caddy's check. */
+const ADMITTED: Admission = { refusal: null, release() {} };
+
+/** What a cap's refusal answers: 429 for the client's own cap, 503 for the relay's; the code clients already handle. */
+const GATE_REFUSALS: Record<GateRefusal, { status: number; message: string }> = {
+  concurrency: { status: 429, message: 'Too many requests at once from your address; wait for them to finish and try again.' },
+  connections: { status: 503, message: 'The relay is serving too many connections at once; try again in a moment.' },
+  body_buffer: { status: 503, message: 'The relay is receiving too many uploads at once; try again in a moment.' },
+};
+
+/** Whether a body follows the head: a declared length above 0, or chunked. */
+function bodyFollows(head: RequestHead): boolean {
+  return Number(head.headers['content-length'] ?? 0) > 0 || /chunked/i.test(head.headers['transfer-encoding'] ?? '');
+}
 
 export function createApp(deps: AppDeps): App {
   const { config, metrics, logger } = deps;
@@ -50,21 +87,68 @@ export function createApp(deps: AppDeps): App {
     read: createRateLimiter(config.rateLimitRead),
   };
   const createLimit = b64uLength(config.maxEnvelopeBytes) + CREATE_BODY_SLACK;
+  const gate = createGate({
+    maxRequests: config.maxConnections,
+    maxClientRequests: config.maxClientRequests,
+    maxBufferedBytes: config.maxBufferedBytes,
+  });
+  const bodyLimit = (method: string, path: string) => (method === 'POST' && path === '/api/secrets' ? createLimit : SMALL_BODY_LIMIT);
 
-  function rateLimit(kind: LimitKind, req: RelayRequest): void {
-    if (!kind) return;
-    const address = resolveClientAddress(req.peerAddress, req.headers['x-forwarded-for'], config.trustedProxies);
-    const retryAfter = limiters[kind].take(address ? clientKey(address) : 'unknown', Date.now());
-    if (retryAfter > 0) {
-      metrics.rejected('rate_limited');
-      throw new HttpError(
-        429,
-        'rate_limited',
-        'Too many requests from your address; wait a little and try again.',
-        { retryAfter },
-        { 'retry-after': String(retryAfter) },
-      );
+  /** The client's key (IPv4 address, IPv6 /64) for the rate limits and the caps; never logged. */
+  function clientOf(head: RequestHead): string {
+    const address = resolveClientAddress(head.peerAddress, head.headers['x-forwarded-for'], config.trustedProxies);
+    return address ? clientKey(address) : 'unknown';
+  }
+
+  /** The body bytes a request may make the adapter buffer: its declared length, or the route's limit for a chunked body. */
+  function bodyReservation(head: RequestHead): number {
+    const limit = bodyLimit(head.method, head.path);
+    const declared = head.headers['content-length'];
+    // Over the limit: refused with 413 and dropped as it arrives, never buffered.
+    if (declared !== undefined) return Number(declared) > limit ? 0 : Number(declared) || 0;
+    return /chunked/i.test(head.headers['transfer-encoding'] ?? '') ? limit : 0;
+  }
+
+  function refuse(head: RequestHead, route: string, started: number, error: HttpError, reason: RejectReason): Admission {
+    metrics.rejected(reason);
+    const response = errorResponse(error, logger);
+    // The body is on its way and stays unread: the adapter closes lingeringly (engines/linger.ts).
+    if (bodyFollows(head)) response.close = true;
+    return { refusal: finish(head.method, route, response, started), release() {} };
+  }
+
+  function admit(head: RequestHead, overConnectionCap = false): Admission {
+    const started = performance.now();
+    const match = matchRoute(head.path);
+    const endpoint = match?.route.methods[head.method];
+    if (endpoint && endpoint.limit === null) return ADMITTED;
+    const route = match?.route.template ?? deps.staticSite?.lookup(head.path)?.template ?? 'unmatched';
+    const busy = (cause: GateRefusal) => {
+      const { status, message } = GATE_REFUSALS[cause];
+      const retryAfter = BUSY_RETRY_AFTER_SECONDS;
+      const error = new HttpError(status, 'rate_limited', message, { retryAfter }, { 'retry-after': String(retryAfter) });
+      return refuse(head, route, started, error, cause);
+    };
+    if (overConnectionCap) return busy('connections');
+    const client = clientOf(head);
+    const pass = gate.enter(client, bodyReservation(head));
+    if (typeof pass === 'string') return busy(pass);
+    const kind = endpoint?.limit;
+    if (kind) {
+      const retryAfter = limiters[kind].take(client, Date.now());
+      if (retryAfter > 0) {
+        pass.release();
+        const error = new HttpError(
+          429,
+          'rate_limited',
+          'Too many requests from your address; wait a little and try again.',
+          { retryAfter },
+          { 'retry-after': String(retryAfter) },
+        );
+        return refuse(head, route, started, error, 'rate_limited');
+      }
     }
+    return { refusal: null, release: pass.release };
   }
 
   function serveStatic(req: RelayRequest, site: StaticSite, setRoute: (template: string) => void): RelayResponse | null {
@@ -94,13 +178,15 @@ export function createApp(deps: AppDeps): App {
         const allow = Object.keys(match.route.methods).join(', ');
         throw new HttpError(405, 'method_not_allowed', `Use ${allow} for this address.`, {}, { allow });
       }
-      rateLimit(endpoint.limit, req);
-      // Before the id or the token is looked at: an oversized body is refused whatever it is sent to.
+      // The rate limit was taken in admit, when the headers arrived. Before the id or the token is looked at:
+      // an oversized body is refused whatever it is sent to.
       if (!hasBody(req)) {
         metrics.rejected('payload_too_large');
         throw payloadTooLarge();
       }
-      return endpoint.handler({ req, params: match.params, now: deps.now() }, deps);
+      const kind = endpoint.limit;
+      const pastSoftRate = () => (kind ? limiters[kind].pastSoftRate(clientOf(req), Date.now()) : false);
+      return endpoint.handler({ req, params: match.params, now: deps.now(), pastSoftRate }, deps);
     }
     const page = deps.staticSite ? serveStatic(req, deps.staticSite, setRoute) : null;
     if (page) return page;
@@ -124,9 +210,8 @@ export function createApp(deps: AppDeps): App {
   }
 
   return {
-    bodyLimit(method, path) {
-      return method === 'POST' && path === '/api/secrets' ? createLimit : SMALL_BODY_LIMIT;
-    },
+    bodyLimit,
+    admit,
     handle(req) {
       const started = performance.now();
       let route = 'unmatched';

@@ -32,6 +32,12 @@ export interface Config {
   /** Requests per minute per client; 0 turns the limit off. */
   rateLimitCreate: number;
   rateLimitRead: number;
+  /** Requests in progress at once on this relay (node:http also caps its open connections at it); 0: no cap. */
+  maxConnections: number;
+  /** Requests in progress at once per client (IPv4 address, IPv6 /64); 0: no cap. */
+  maxClientRequests: number;
+  /** Request body bytes being buffered at once, over every request; 0: no cap. */
+  maxBufferedBytes: number;
   maxActiveSecrets: number;
   maxStoreBytes: number;
   /** Finished secrets (tombstones) the store may hold; a create past it is 503 storage_full. */
@@ -127,6 +133,9 @@ const schema = z.object({
   PSST_CREATE_ENABLED: bool.default(true),
   PSST_RATE_LIMIT_CREATE: int(0, 1_000_000).default(30),
   PSST_RATE_LIMIT_READ: int(0, 1_000_000).default(120),
+  PSST_MAX_CONNECTIONS: int(0, 1_000_000).default(512),
+  PSST_MAX_CLIENT_REQUESTS: int(0, 1_000_000).default(16),
+  PSST_MAX_BUFFERED_BYTES: int(0, 4_294_967_296).default(33_554_432),
   PSST_MAX_ACTIVE_SECRETS: int(1).default(100_000),
   PSST_MAX_STORE_BYTES: int(1).default(1_073_741_824),
   PSST_MAX_TOMBSTONES: int(1).default(200_000),
@@ -226,6 +235,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     createEnabled: e.PSST_CREATE_ENABLED,
     rateLimitCreate: e.PSST_RATE_LIMIT_CREATE,
     rateLimitRead: e.PSST_RATE_LIMIT_READ,
+    maxConnections: e.PSST_MAX_CONNECTIONS,
+    maxClientRequests: e.PSST_MAX_CLIENT_REQUESTS,
+    maxBufferedBytes: e.PSST_MAX_BUFFERED_BYTES,
     maxActiveSecrets: e.PSST_MAX_ACTIVE_SECRETS,
     maxStoreBytes: e.PSST_MAX_STORE_BYTES,
     maxTombstones: e.PSST_MAX_TOMBSTONES,

@@ -20,6 +20,11 @@ export const REJECT_REASONS = [
   'creation_disabled',
   'storage_unavailable',
   'wrong_passphrase',
+  // Refused when the headers arrived, before any of the body was read (gate.ts): the relay's cap on requests
+  // in progress (and on node:http its open connections), one client's requests in progress, body bytes buffered.
+  'connections',
+  'concurrency',
+  'body_buffer',
   'proof_of_work',
   // A create refused for room (routes/refusals.ts): one client's or one network's quota (429), the store's
   // bound on tombstones or its database file's cap (503 storage_full; the quotas of everyone stay storage_full).

@@ -23,3 +23,21 @@ describe('createRateLimiter', () => {
     expect(limiter.size).toBe(0);
   });
 });
+
+describe('pastSoftRate', () => {
+  it('says whether a client has used more than half its budget, without taking a token', () => {
+    const limiter = createRateLimiter(10);
+    expect(limiter.pastSoftRate('a', 0)).toBe(false);
+    for (let i = 0; i < 5; i++) limiter.take('a', 0);
+    expect(limiter.pastSoftRate('a', 0)).toBe(false);
+    limiter.take('a', 0);
+    expect(limiter.pastSoftRate('a', 0)).toBe(true);
+    expect(limiter.pastSoftRate('a', 0)).toBe(true);
+    expect(limiter.take('a', 0)).toBe(0); // asking took nothing: four tokens are still there
+    // Three tokens left; one comes back every 6 s, so past 12 s it holds half its budget again.
+    expect(limiter.pastSoftRate('a', 11_000)).toBe(true);
+    expect(limiter.pastSoftRate('a', 13_000)).toBe(false);
+    expect(limiter.pastSoftRate('b', 0)).toBe(false);
+    expect(createRateLimiter(0).pastSoftRate('a', 0)).toBe(false);
+  });
+});

@@ -1,10 +1,18 @@
 // Token buckets per client key, in memory: `perMinute` requests a minute,
 // with bursts up to the same number. Buckets that have refilled are dropped,
 // and the map is bounded, so a flood of addresses cannot grow it for ever.
+// The relay takes a token when a request's headers arrive, before any of its
+// body is read (app.ts `admit`).
 
 export interface RateLimiter {
   /** Takes one token; returns 0 when allowed, else the seconds until a token is free. */
   take(key: string, nowMs: number): number;
+  /**
+   * The soft rate (proof of work's `auto` mode asks past it): whether the client has used more than half
+   * of its budget, i.e. its bucket holds less than half a minute's burst. Takes nothing; false when the
+   * limit is off or the client is unknown.
+   */
+  pastSoftRate(key: string, nowMs: number): boolean;
   /** Drops buckets that are full again (idle clients). */
   prune(nowMs: number): void;
   readonly size: number;
@@ -45,6 +53,13 @@ export function createRateLimiter(perMinute: number, maxClients = MAX_TRACKED_CL
         return 0;
       }
       return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
+    },
+    pastSoftRate(key, nowMs) {
+      if (perMinute <= 0) return false;
+      const bucket = buckets.get(key);
+      if (!bucket) return false;
+      const tokens = Math.min(perMinute, bucket.tokens + Math.max(0, nowMs - bucket.updatedMs) * perMs);
+      return tokens < perMinute / 2;
     },
     prune(nowMs) {
       for (const [key, bucket] of buckets) {

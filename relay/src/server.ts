@@ -99,6 +99,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
         keepAliveTimeoutMs: config.keepAliveTimeoutMs,
         lingerTimeoutMs: config.lingerTimeoutMs,
         lingerMaxBytes: config.lingerMaxBytes,
+        maxConnections: config.maxConnections,
       },
       logger,
     );

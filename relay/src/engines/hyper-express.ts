@@ -1,4 +1,8 @@
-// The hyper-express (uWebSockets.js) adapter, the default engine. The body
+// The hyper-express (uWebSockets.js) adapter, the default engine. Each
+// request is admitted (app.admit: caps, rate limit) when its headers arrive;
+// a refused one never has its body collected (refuseAfterDraining drops it
+// as it arrives, then answers). uWS shows the relay no connection that has
+// no request yet, so its connection cap counts requests in progress. The body
 // limit is enforced while the body streams in: a declared Content-Length over
 // the limit is refused at once, and a chunked body is cut the moment it
 // passes the limit; either way the rest is read and dropped (never kept),
@@ -41,7 +45,7 @@ interface BodyInternals {
   _body_parser_on_chunk(response: Response, chunk: ArrayBuffer, isLast: boolean): void;
 }
 
-type BodyOutcome = RelayRequest['body'] | 'timeout';
+type BodyOutcome = RelayRequest['body'] | 'timeout' | 'aborted';
 
 /** Whether uWebSockets.js loads natively here; its package silently falls back to a slow JS imitation otherwise. */
 export function probeUws(): { ok: true } | { ok: false; reason: string } {
@@ -119,8 +123,7 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
   }
 
   /**
-   * The one path of every answer decided before the body was read (413 today; an early 429 or 503
-   * tomorrow), and the closest uWebSockets.js comes to a lingering close: it cannot half-close (its
+   * The one path of every answer decided before the body was read (413, and the 429 and 503 of admit), and the closest uWebSockets.js comes to a lingering close: it cannot half-close (its
    * end() with close shuts down and closes at once, the reset) and a response cannot be touched once it
    * has answered. So the rest of the body is read and dropped first, until it ends or for
    * `bounds.timeoutMs` / `bounds.maxBytes` at most, and then the answer goes out and the connection
@@ -158,7 +161,7 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
   }
 
   /** Calls `onBody` exactly once: synchronously when there is no body or it is refused at once, else from the last chunk's callback. */
-  function collectBody(req: Request, limit: number, onBody: (body: BodyOutcome) => void): void {
+  function collectBody(req: Request, res: Response, limit: number, onBody: (body: BodyOutcome) => void): void {
     const internals = req as unknown as BodyInternals;
     const declared = req.headers['content-length'];
     const chunked = /chunked/i.test(req.headers['transfer-encoding'] ?? '');
@@ -178,15 +181,24 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
       onBody(body);
     };
     const timer = setTimeout(() => finish('timeout'), options.requestTimeoutMs);
+    // Chunks are copied: uWS reuses the memory behind them once the callback returns.
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    // hyper-express stops the parser when uWS reports the client gone (the response is completed by then):
+    // what was collected is dropped at once, not kept until the timer.
+    const stop = internals._body_parser_stop;
+    internals._body_parser_stop = () => {
+      stop.call(internals);
+      if (!res.completed) return;
+      chunks.length = 0;
+      finish('aborted');
+    };
     internals._body_parser_enforce_limit = () => {
       if (Math.max(internals._body_received_bytes, internals._body_expected_bytes) <= limit) return false;
       internals._body_parser_stop();
       finish(BODY_TOO_LARGE);
       return true;
     };
-    // Chunks are copied: uWS reuses the memory behind them once the callback returns.
-    const chunks: Uint8Array[] = [];
-    let size = 0;
     internals._body_parser_passthrough = (chunk, isLast) => {
       if (chunk.byteLength) {
         // Uint8Array's slice copies; a Buffer's own slice would only be a view of uWS's memory.
@@ -232,18 +244,36 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
       const peerAddress = req.ip;
       const headers: Record<string, string | undefined> = { ...req.headers };
       const expectsContinue = /^\s*100-continue\s*$/i.test(headers.expect ?? '');
-      collectBody(req, app.bodyLimit(method, path), (body) => {
+      // Before a byte of the body is collected: the caps and the rate limit.
+      const admission = app.admit({ method, path, headers, peerAddress });
+      if (admission.refusal) {
+        deliver(req, res, admission.refusal, expectsContinue, release);
+        return;
+      }
+      const done = () => {
+        admission.release();
+        release();
+      };
+      const broke = (error: unknown) => {
+        admission.release();
+        failed(error);
+      };
+      collectBody(req, res, app.bodyLimit(method, path), (body) => {
         try {
+          if (body === 'aborted') {
+            done();
+            return;
+          }
           if (body === 'timeout') {
             send(req, res, app.timedOut(method));
-            release();
+            done();
             return;
           }
           const result = app.handle({ method, path, headers, peerAddress, body });
-          if (result instanceof Promise) result.then((response) => deliver(req, res, response, expectsContinue, release), failed);
-          else deliver(req, res, result, expectsContinue, release);
+          if (result instanceof Promise) result.then((response) => deliver(req, res, response, expectsContinue, done), broke);
+          else deliver(req, res, result, expectsContinue, done);
         } catch (error) {
-          failed(error);
+          broke(error);
         }
       });
     } catch (error) {

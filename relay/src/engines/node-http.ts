@@ -1,8 +1,11 @@
 // The node:http adapter: for hosts where uWebSockets.js cannot load (musl,
-// old glibc). Bodies are counted while they stream in and never buffered past
-// the route's limit; slow headers, slow bodies and idle keep-alive
-// connections are cut by node's own timers. An answer sent before the body
-// was read closes the connection lingeringly (lingeringClose, linger.ts).
+// old glibc). Each request is admitted (app.admit: caps, rate limit) when its
+// headers arrive, before any of its body is read; bodies are counted while
+// they stream in and never buffered past the route's limit; slow headers,
+// slow bodies and idle keep-alive connections are cut by node's own timers.
+// An answer sent before the body was read closes the connection lingeringly
+// (lingeringClose, linger.ts). Connections past PSST_MAX_CONNECTIONS get a
+// 503 to their first request and close the same way.
 import http from 'node:http';
 import net, { type Socket } from 'node:net';
 import type { App } from '../app.js';
@@ -13,6 +16,8 @@ import { drain, type EngineOptions, type RunningEngine } from './types.js';
 
 /** Sockets in a lingering close: what more arrives on them is dropped, never served. */
 const lingering = new WeakSet<Socket>();
+/** Connections accepted past PSST_MAX_CONNECTIONS: their first request is refused (503) and they close. */
+const overCap = new WeakSet<Socket>();
 
 function send(req: http.IncomingMessage, res: http.ServerResponse, response: RelayResponse, bounds: LingerBounds, draining = false): void {
   if (res.headersSent || res.destroyed) return;
@@ -26,7 +31,7 @@ function send(req: http.IncomingMessage, res: http.ServerResponse, response: Rel
 }
 
 /**
- * The one path of every answer sent before the body was read (413 today; an early 429 or 503 tomorrow):
+ * The one path of every answer sent before the body was read (413, and the 429 and 503 of admit):
  * call it just before ending the response, which must say `Connection: close`. The answer is flushed,
  * the write side is shut (FIN), and the rest of the body is read and dropped until it ends, or for
  * `bounds.timeoutMs` / `bounds.maxBytes` at most; then the socket is closed. A client that keeps sending
@@ -100,33 +105,45 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
   // A connection with no traffic at all for this long is closed (e.g. a client that never reads).
   server.setTimeout(options.requestTimeoutMs);
 
-  function onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+  function onRequest(req: http.IncomingMessage, res: http.ServerResponse, expectsContinue = false): void {
     // A request after the body of a refused one, on a connection that was told it closes: not served.
     if (lingering.has(req.socket)) {
       req.socket.destroy();
       return;
     }
+    const method = req.method ?? 'GET';
+    const path = pathOf(req);
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    const peerAddress = req.socket.remoteAddress ?? '';
+    // Before a byte of the body is read (and before a 100 Continue): the caps and the rate limit.
+    const admission = app.admit({ method, path, headers, peerAddress }, overCap.has(req.socket));
+    if (admission.refusal) {
+      // A connection past the cap closes after its answer, body or not.
+      if (overCap.has(req.socket)) admission.refusal.close = true;
+      // Answered at once; the unread body is then dropped as it arrives (lingeringClose), never kept.
+      send(req, res, admission.refusal, bounds, draining);
+      return;
+    }
+    const limit = app.bodyLimit(method, path);
+    if (expectsContinue && !(declaredLength(req) > limit)) res.writeContinue();
     inFlight++;
     let settled = false;
     const done = () => {
       if (!settled) {
         settled = true;
         inFlight--;
+        admission.release();
       }
     };
     res.once('close', done);
-    const method = req.method ?? 'GET';
-    const path = pathOf(req);
-    const limit = app.bodyLimit(method, path);
     const respond = (body: RelayRequest['body']) => {
-      const headers: Record<string, string | undefined> = {};
-      for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
       const failed = (error: unknown) => {
         logger.error('adapter_error', { engine: 'node', error: error instanceof Error ? error.name : 'unknown' });
         res.destroy();
       };
       try {
-        const result = app.handle({ method, path, headers, peerAddress: req.socket.remoteAddress ?? '', body });
+        const result = app.handle({ method, path, headers, peerAddress, body });
         if (result instanceof Promise) result.then((response) => send(req, res, response, bounds, draining), failed);
         else send(req, res, result, bounds, draining);
       } catch (error) {
@@ -173,11 +190,17 @@ export async function startNodeEngine(app: App, options: EngineOptions, logger: 
     req.on('close', () => clearTimeout(timer));
   }
   server.on('request', onRequest);
-  // A client that asked `Expect: 100-continue` has not sent its body yet: a body it declares too large is
-  // refused without the 100 (node would send it, and the client would then upload what is dropped).
-  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (!(declaredLength(req) > app.bodyLimit(req.method ?? 'GET', pathOf(req)))) res.writeContinue();
-    onRequest(req, res);
+  // A client that asked `Expect: 100-continue` has not sent its body yet: a body it declares too large, or a
+  // request admit refuses, is answered without the 100 (node would send it, and the client would then
+  // upload what is dropped).
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => onRequest(req, res, true));
+
+  // The total connection cap: counted from the accept, so idle and slow connections count too.
+  let connections = 0;
+  server.on('connection', (socket: Socket) => {
+    connections++;
+    if (options.maxConnections > 0 && connections > options.maxConnections) overCap.add(socket);
+    socket.once('close', () => connections--);
   });
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {

@@ -10,6 +10,8 @@ export interface EngineOptions {
   lingerTimeoutMs: number;
   /** … and how many bytes at most; null: DEFAULT_LINGER_BODIES create bodies. */
   lingerMaxBytes: number | null;
+  /** node:http: open connections past this get a 503 to their first request and close (0: no cap). */
+  maxConnections: number;
 }
 
 export interface RunningEngine {

@@ -21,6 +21,11 @@ export interface RouteContext {
   req: ReadRequest;
   params: { id?: string };
   now: number;
+  /**
+   * Whether this request's client has used more than half of its rate budget for this route (the soft rate
+   * of proof of work's `auto` mode; RateLimiter.pastSoftRate). Takes nothing from the budget.
+   */
+  pastSoftRate(): boolean;
 }
 
 export type RouteHandler = (ctx: RouteContext, deps: RouteDeps) => Promise<RelayResponse> | RelayResponse;

@@ -53,6 +53,8 @@ export async function startTestRelay(
     PSST_HTTP_ENGINE: engine,
     PSST_RATE_LIMIT_CREATE: '0',
     PSST_RATE_LIMIT_READ: '0',
+    // … and many at once (races): a test that wants the per-client cap sets it.
+    PSST_MAX_CLIENT_REQUESTS: '0',
     PSST_PROOF_OF_WORK: 'off',
     PSST_LOG_LEVEL: 'debug',
     ...env,
