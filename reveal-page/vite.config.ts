@@ -8,6 +8,10 @@
 // send. The built HTML carries the same policy as a <meta> too (minus
 // frame-ancestors, which only works as a header), so the page is safe even
 // behind a server that forgets the header.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 
@@ -27,15 +31,51 @@ function cspMeta(): Plugin {
   };
 }
 
-/** `assets/catalogue-fr-reveal-[hash].js` for a catalogue, Vite's default for any other chunk. */
-function catalogueChunkName(chunk: { facadeModuleId: string | null }): string {
-  const match = /\/locales\/([A-Za-z-]+)\/([a-z]+)\.json$/.exec(chunk.facadeModuleId ?? '');
-  return match ? `assets/catalogue-${match[1]}-${match[2]}-[hash].js` : 'assets/[name]-[hash].js';
+const LOCALES = fileURLToPath(new URL('../i18n/locales/', import.meta.url));
+
+/**
+ * The page's catalogues, one file per language with the page's areas merged
+ * (`assets/i18n-<page>-<hash>/<lang>.json`, minified; the hash covers every one
+ * of them, so the folder never changes once served). The page fetches only its
+ * reader's language from the folder named by __PSST_REVEAL_CATALOGUES__
+ * (__PSST_COMPOSER_CATALOGUES__): no import map of every language and no
+ * loader in its bundle. The dev server serves the same files from the sources.
+ */
+function pageCatalogues(page: 'reveal' | 'composer', areas: readonly string[], emit: boolean): Plugin {
+  const read = (lang: string) =>
+    JSON.stringify(Object.assign({}, ...areas.map((area) => JSON.parse(readFileSync(join(LOCALES, lang, `${area}.json`), 'utf8')))));
+  const files = readdirSync(LOCALES)
+    .sort()
+    .map((lang) => ({ lang, json: read(lang) }));
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(`${file.lang}\0${file.json}\0`);
+  const folder = `assets/i18n-${page}-${hash.digest('base64url').slice(0, 10)}/`;
+  return {
+    name: 'psst-page-catalogues',
+    config: () => ({ define: { [`__PSST_${page.toUpperCase()}_CATALOGUES__`]: JSON.stringify(`/${folder}`) } }),
+    generateBundle() {
+      if (!emit) return;
+      for (const file of files) this.emitFile({ type: 'asset', fileName: `${folder}${file.lang}.json`, source: file.json });
+    },
+    configureServer(server) {
+      server.middlewares.use(`/${folder}`, (req, res, next) => {
+        const lang = /^\/([A-Za-z-]+)\.json$/.exec(req.url ?? '')?.[1];
+        if (!lang || !files.some((f) => f.lang === lang)) return next();
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.end(read(lang));
+      });
+    },
+  };
 }
 
 export default defineConfig(({ mode }) => ({
   base: '/',
-  plugins: [preact(), cspMeta()],
+  plugins: [
+    preact(),
+    cspMeta(),
+    pageCatalogues('reveal', ['common', 'reveal'], mode !== 'composer'),
+    pageCatalogues('composer', ['common', 'composer'], mode === 'composer'),
+  ],
   resolve: { conditions: ['source', ...defaultClientConditions] },
   // `pnpm --filter @psst/reveal-page dev`: the API goes to a local relay (pnpm start), so links work on the dev server too.
   server: { proxy: { '/api': process.env.PSST_RELAY_ORIGIN ?? 'http://127.0.0.1:8787' } },
@@ -45,12 +85,8 @@ export default defineConfig(({ mode }) => ({
     emptyOutDir: mode !== 'composer',
     assetsInlineLimit: 0,
     cssCodeSplit: false,
-    rolldownOptions: {
-      input: { [mode === 'composer' ? 'composer' : 'reveal']: mode === 'composer' ? 'composer.html' : 'index.html' },
-      // One chunk per catalogue (i18n/locales/<lang>/<area>.json), named after both, so the size and SRI scripts know them.
-      output: { chunkFileNames: catalogueChunkName },
-    },
-    modulePreload: false,
+    rolldownOptions: { input: { [mode === 'composer' ? 'composer' : 'reveal']: mode === 'composer' ? 'composer.html' : 'index.html' } },
+    modulePreload: { polyfill: false },
     target: 'es2022',
     sourcemap: false,
     reportCompressedSize: false,

@@ -9,7 +9,6 @@ import type { ProgressCallback } from '@psst/protocol/key-schedule';
 import { type KdfParams, MIN_TTL_SECONDS, NONCE_BYTES, TAG_BYTES } from '@psst/protocol/limits';
 import { buildLink } from '@psst/protocol/link';
 import { sealSecret } from '@psst/protocol/secret';
-import { solveProofOfWork } from './proof-of-work.js';
 import { createSecret, type FetchLike, fetchChallenge, isProofOfWorkRequired } from './relay-client.js';
 
 export type SecretInput = { type: 'text'; text: string } | { type: 'file'; name: string; mime: string; bytes: Uint8Array };
@@ -108,7 +107,8 @@ export async function createLink(fetchFn: FetchLike, input: CreateLinkInput): Pr
   };
   const prove = async (): Promise<CreateSecretRequest> => {
     input.onPhase?.('proving', 0);
-    const challenge = await fetchChallenge(fetchFn, input.relayUrl);
+    // The solver is a chunk of its own in a page bundle: only a relay that asks for proof of work needs it.
+    const [challenge, { solveProofOfWork }] = await Promise.all([fetchChallenge(fetchFn, input.relayUrl), import('./proof-of-work.js')]);
     const proofOfWork = await solveProofOfWork(challenge, {
       onProgress: (fraction) => input.onPhase?.('proving', fraction),
       ...(input.signal ? { signal: input.signal } : {}),

@@ -1,7 +1,6 @@
 // The v1 key schedule: scrypt for the passphrase, HKDF-SHA256 for the
 // encryption key and the two tokens, SHA-256 verifiers for the relay.
 import { hkdf } from '@noble/hashes/hkdf.js';
-import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encodeB64u } from './b64u.js';
 import { EnvelopeError } from './errors.js';
@@ -59,6 +58,8 @@ export async function derivePassphraseKey(passphrase: string, kdf: ScryptInput, 
   assertKdfWithinLimits(kdf);
   if (kdf.salt.length !== SALT_BYTES) throw new EnvelopeError('scrypt salt must be 16 bytes');
   const N = 2 ** kdf.log2n;
+  // Imported here, not at the top: in a page bundle scrypt is then a chunk of its own, loaded only for a passphrase.
+  const { scryptAsync } = await import('@noble/hashes/scrypt.js');
   return scryptAsync(encodePassphrase(passphrase), kdf.salt, {
     N,
     r: kdf.r,

@@ -1,12 +1,38 @@
 export declare const BUDGET_BYTES: number;
 export declare const PAGES: Record<'reveal' | 'composer', { html: string; budgetBytes: number }>;
-export interface PageSize {
-  page: 'reveal' | 'composer';
+export interface FileSize {
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+export interface LanguageSize {
+  lang: string;
   totalGzipBytes: number;
   totalBytes: number;
+  withinBudget: boolean;
+  /** With every lazy chunk too: all the page may load in this language. */
+  withLazyGzipBytes: number;
+  catalogue: FileSize;
+}
+export interface PageSize {
+  page: 'reveal' | 'composer';
+  /** The heaviest language's weight: HTML, JS and CSS plus its catalogues. */
+  totalGzipBytes: number;
+  totalBytes: number;
+  largestLanguage: string;
   budgetBytes: number;
   withinBudget: boolean;
-  files: { file: string; bytes: number; gzipBytes: number }[];
+  /** The HTML, JS and CSS loaded at once, the same in every language. */
+  codeGzipBytes: number;
+  /** Chunks only a dynamic import() reaches, loaded when needed. */
+  lazyGzipBytes: number;
+  files: FileSize[];
+  lazy: FileSize[];
+  languages: LanguageSize[];
 }
 export declare function measurePage(distDir?: string, page?: 'reveal' | 'composer'): PageSize;
 export declare function measureProtocol(): Promise<{ modules: string[]; bytes: number; gzipBytes: number }>;
+/** What a page loads at once (`initial`: its HTML, what that references and their static imports) and later (`lazy`). */
+export declare function filesOfPage(distDir: string, html: string): { initial: string[]; lazy: string[] };
+/** The page's catalogue file of each language, by language code (paths relative to `distDir`). */
+export declare function catalogueFiles(distDir: string, page: 'reveal' | 'composer'): Record<string, string>;

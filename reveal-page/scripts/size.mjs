@@ -1,9 +1,14 @@
 #!/usr/bin/env node
 // Page weights of the built site, gzip level 9: for each page (the reveal page,
-// the composer) the HTML, JS and CSS it loads, and the share of the protocol
-// package (built on its own from protocol-entry.ts). Prints JSON (the reveal
-// page's at the top level, as before, and the composer's under `composer`);
-// `pnpm bench` and the budget test use it.
+// the composer) the HTML, JS and CSS it loads before it shows anything, plus,
+// in each language, that language's catalogue of the page
+// (assets/i18n-<page>-<hash>/<lang>.json: a page fetches only its reader's
+// language). A page's weight is that of its heaviest language; the budget
+// holds for every one. Chunks only a dynamic import() reaches (loaded later,
+// when needed) are measured apart, as `lazy`. Also the share of the
+// protocol package (built on its own from protocol-entry.ts). Prints JSON (the
+// reveal page's at the top level, as before, and the composer's under
+// `composer`); `pnpm bench` and the budget test use it.
 //   node reveal-page/scripts/size.mjs [--no-protocol]
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,42 +34,115 @@ function listFiles(dir) {
   });
 }
 
-/** Every file a page loads: what its HTML references, then every chunk its JS imports (static and dynamic). */
-function filesOfPage(distDir, html) {
-  const seen = new Set();
-  const queue = [html];
-  while (queue.length > 0) {
-    const file = queue.shift();
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const text = readFileSync(join(distDir, file), 'utf8');
-    const refs = file.endsWith('.html')
-      ? [...text.matchAll(/\b(?:src|href)="\/([^"]+\.(?:js|css))"/g)].map((m) => m[1])
-      : file.endsWith('.js')
-        ? [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']\.\/([^"']+\.(?:js|css))["']/g)].map((m) => join(dirname(file), m[1]))
-        : [];
-    queue.push(...refs);
-  }
-  return [...seen];
+const STATIC_IMPORT = /(?:\bfrom\s*|\bimport\s*)["'`]\.\/([^"'`]+\.(?:js|css))["'`]/g;
+const DYNAMIC_IMPORT = /\bimport\s*\(\s*["'`]\.\/([^"'`]+\.(?:js|css))["'`]\s*\)/g;
+
+/** What `file` references: [static, dynamic] imports (a page's HTML loads its references at once). */
+function referencesOf(distDir, file) {
+  const text = readFileSync(join(distDir, file), 'utf8');
+  if (file.endsWith('.html')) return [[...text.matchAll(/\b(?:src|href)="\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]), []];
+  if (!file.endsWith('.js')) return [[], []];
+  const resolve = (matches) => [...matches].map((m) => join(dirname(file), m[1]));
+  return [resolve(text.matchAll(STATIC_IMPORT)), resolve(text.matchAll(DYNAMIC_IMPORT))];
 }
 
 /**
- * Sizes of one page's HTML, JS and CSS in `distDir` (the reveal page unless `page` says otherwise),
- * counting exactly what that page loads; throws when there is no build.
+ * Every file a page loads: `initial`, what its HTML references and every chunk
+ * those import statically (loaded before the page shows anything), and `lazy`,
+ * the chunks only a dynamic import() reaches (loaded later, e.g. the reveal
+ * page's decrypting code once there is a secret to reveal).
+ */
+export function filesOfPage(distDir, html) {
+  const walk = (roots, known) => {
+    const seen = new Set();
+    const dynamic = [];
+    const queue = [...roots];
+    while (queue.length > 0) {
+      const file = queue.shift();
+      if (seen.has(file) || known.has(file)) continue;
+      seen.add(file);
+      const [statics, dynamics] = referencesOf(distDir, file);
+      queue.push(...statics);
+      dynamic.push(...dynamics);
+    }
+    return { files: [...seen], dynamic };
+  };
+  const initial = walk([html], new Set());
+  const lazy = walk(initial.dynamic, new Set(initial.files));
+  // Chunks reached from lazy chunks are lazy too.
+  let more = lazy.dynamic;
+  const lazyFiles = new Set(lazy.files);
+  while (more.length > 0) {
+    const next = walk(more, new Set([...initial.files, ...lazyFiles]));
+    for (const f of next.files) lazyFiles.add(f);
+    more = next.dynamic;
+  }
+  return { initial: initial.files, lazy: [...lazyFiles] };
+}
+
+const measure = (distDir, file) => {
+  const data = readFileSync(join(distDir, file));
+  return { file, bytes: data.length, gzipBytes: gzipBytes(data) };
+};
+const sum = (files, field) => files.reduce((total, f) => total + f[field], 0);
+
+/** The page's catalogue of each language: assets/i18n-<page>-<hash>/<lang>.json (one folder per page). */
+export function catalogueFiles(distDir, page) {
+  const assets = join(distDir, 'assets');
+  const folders = existsSync(assets) ? readdirSync(assets).filter((name) => name.startsWith(`i18n-${page}-`)) : [];
+  if (folders.length !== 1)
+    throw new Error(`${assets} should hold one i18n-${page}-<hash>/ folder, found ${folders.length}: rebuild the site`);
+  const folder = `assets/${folders[0]}`;
+  return Object.fromEntries(
+    readdirSync(join(distDir, folder))
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .map((name) => [name.slice(0, -'.json'.length), `${folder}/${name}`]),
+  );
+}
+
+/**
+ * Sizes of one page in `distDir` (the reveal page unless `page` says otherwise): the HTML, JS and CSS it
+ * loads in every language (`files`), and per language those plus that language's catalogues
+ * (`languages`). `totalGzipBytes` is the heaviest language's; throws when there is no build.
  */
 export function measurePage(distDir = join(pageDir, 'dist'), page = 'reveal') {
   const { html, budgetBytes } = PAGES[page];
   if (!existsSync(join(distDir, html)))
     throw new Error(`${distDir} has no ${html}: build the site first (pnpm --filter @psst/reveal-page build)`);
-  const files = filesOfPage(distDir, html)
-    .map((file) => {
-      const data = readFileSync(join(distDir, file));
-      return { file, bytes: data.length, gzipBytes: gzipBytes(data) };
-    })
-    .sort((a, b) => b.gzipBytes - a.gzipBytes);
-  const totalGzipBytes = files.reduce((sum, f) => sum + f.gzipBytes, 0);
-  const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
-  return { page, totalGzipBytes, totalBytes, budgetBytes, withinBudget: totalGzipBytes <= budgetBytes, files };
+  const loaded = filesOfPage(distDir, html);
+  const bySize = (a, b) => b.gzipBytes - a.gzipBytes;
+  const files = loaded.initial.map((file) => measure(distDir, file)).sort(bySize);
+  const lazy = loaded.lazy.map((file) => measure(distDir, file)).sort(bySize);
+  const codeGzipBytes = sum(files, 'gzipBytes');
+  const codeBytes = sum(files, 'bytes');
+  const lazyGzipBytes = sum(lazy, 'gzipBytes');
+  const languages = Object.entries(catalogueFiles(distDir, page)).map(([lang, file]) => {
+    const catalogue = measure(distDir, file);
+    const totalGzipBytes = codeGzipBytes + catalogue.gzipBytes;
+    return {
+      lang,
+      totalGzipBytes,
+      totalBytes: codeBytes + catalogue.bytes,
+      withinBudget: totalGzipBytes <= budgetBytes,
+      withLazyGzipBytes: totalGzipBytes + lazyGzipBytes,
+      catalogue,
+    };
+  });
+  const largest = languages.reduce((a, b) => (b.totalGzipBytes > a.totalGzipBytes ? b : a));
+  return {
+    page,
+    totalGzipBytes: largest.totalGzipBytes,
+    totalBytes: largest.totalBytes,
+    largestLanguage: largest.lang,
+    budgetBytes,
+    withinBudget: languages.every((l) => l.withinBudget),
+    codeGzipBytes,
+    lazyGzipBytes,
+    files,
+    lazy,
+    languages,
+  };
 }
 
 /** Builds protocol-entry.ts alone (minified like the page) and measures it. */

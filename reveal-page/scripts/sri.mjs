@@ -1,5 +1,7 @@
 // The reveal page's Subresource Integrity hashes (sha384, base64, as in an
-// integrity="" attribute): the built index.html and every asset it loads. The
+// integrity="" attribute): the built index.html and every asset it may load:
+// its scripts and style, the chunks it imports later (decrypting, scrypt) and
+// the catalogue of each language (a reader's page fetches one of them). The
 // README publishes them so anyone can check that a relay serves the page as
 // built (`curl -s {relay}/s/x | openssl dgst -sha384 -binary | openssl base64 -A`).
 //   node reveal-page/scripts/sri.mjs           prints the table
@@ -9,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { catalogueFiles, filesOfPage } from './size.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const DIST = join(here, '..', 'dist');
@@ -18,14 +21,13 @@ export const END = '<!-- reveal-page-sri:end -->';
 
 export const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 
-/** index.html and the assets it references, each with its hash, sorted by file name. */
+/** index.html and every asset the page may load, each with its hash, sorted by file name. */
 export function revealPageHashes(distDir = DIST) {
-  const html = readFileSync(join(distDir, 'index.html'));
-  const assets = [...html.toString('utf8').matchAll(/\b(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]);
-  return [
-    { file: 'index.html', integrity: sri(html) },
-    ...[...new Set(assets)].map((file) => ({ file, integrity: sri(readFileSync(join(distDir, file))) })),
-  ].sort((a, b) => a.file.localeCompare(b.file));
+  const { initial, lazy } = filesOfPage(distDir, 'index.html');
+  const files = [...initial, ...lazy, ...Object.values(catalogueFiles(distDir, 'reveal'))];
+  return [...new Set(files)]
+    .map((file) => ({ file, integrity: sri(readFileSync(join(distDir, file))) }))
+    .sort((a, b) => a.file.localeCompare(b.file));
 }
 
 /** A Markdown table, padded the way biome formats it (so `pnpm check` stays clean). */

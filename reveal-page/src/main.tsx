@@ -13,7 +13,7 @@ addEventListener('hashchange', () => location.reload());
 
 const root = document.getElementById('app');
 if (root) {
-  const onLanguage = await startLanguage(['common', 'reveal'], () => t('page.title'));
+  const onLanguage = await startLanguage(__PSST_REVEAL_CATALOGUES__, () => t('page.title'));
   render(
     <App
       env={{

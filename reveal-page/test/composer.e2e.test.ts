@@ -6,7 +6,7 @@
 // listener that answers 500). Screenshots of each state go to
 // artifacts/composer/; click → link-on-screen times to timings.json there.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium, screenshotStates } from '../../test-support/browser.js';
 import { type RunningRelay, startRelay } from '../../test-support/relay.js';
+import { catalogueFiles, filesOfPage } from '../scripts/size.mjs';
 
 const dist = join(import.meta.dirname, '../dist');
 const artifacts = join(import.meta.dirname, '../../artifacts/composer');
@@ -358,13 +359,13 @@ describe('the web composer in Chromium, served by the relay', () => {
   });
 
   it('never lets the reveal page request any of the composer files', () => {
-    const composerFiles = readdirSync(join(dist, 'assets')).filter(
-      // The catalogues the reveal page may load are its areas' (common, reveal); the composer's and the extension's are not.
-      (f) =>
-        f.startsWith('composer-') ||
-        /^catalogue-[A-Za-z]+(?:-[A-Z]{2})?-(?:composer|extension)-/.test(f) ||
-        (!f.startsWith('catalogue-') && !readFileSync(join(dist, 'index.html'), 'utf8').includes(f)),
-    );
+    // Everything the reveal page may load (its scripts, style, later chunks and every language's catalogue) is its own.
+    const { initial, lazy } = filesOfPage(dist, 'index.html');
+    const revealFiles = new Set([...initial, ...lazy, ...Object.values(catalogueFiles(dist, 'reveal'))]);
+    const composerFiles = [...filesOfPage(dist, 'composer.html').initial, ...filesOfPage(dist, 'composer.html').lazy]
+      .concat(Object.values(catalogueFiles(dist, 'composer')))
+      .filter((f) => !revealFiles.has(f))
+      .map((f) => f.replace(/^assets\//, ''));
     expect(composerFiles.length).toBeGreaterThan(0);
     const revealAssets = readerRequests.filter((u) => u.includes('/assets/'));
     expect(revealAssets.length).toBeGreaterThan(0);

@@ -17,7 +17,7 @@ function localStorageOrNothing(): Storage | undefined {
 
 const root = document.getElementById('app');
 if (root) {
-  const onLanguage = await startLanguage(['common', 'composer'], () => t('webComposer.pageTitle'));
+  const onLanguage = await startLanguage(__PSST_COMPOSER_CATALOGUES__, () => t('webComposer.pageTitle'));
   render(
     <ComposerPage
       env={{
