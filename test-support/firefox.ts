@@ -168,7 +168,12 @@ export async function pollPage<T, A>(page: Page, fn: (arg: A) => T, arg: A, what
     } catch (error) {
       last = error; // the document is being replaced: try again in the next one
     }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
+    if (Date.now() > end) {
+      const state = await page
+        .evaluate(() => `${location.href}: ${document.body?.textContent?.slice(0, 300) ?? '(no body)'}`)
+        .catch((error: unknown) => `(unreadable: ${String(error)})`);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)}; the tab: ${state})`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -179,6 +184,7 @@ export async function pollPage<T, A>(page: Page, fn: (arg: A) => T, arg: A, what
  * shown before the page has looked the link up.
  */
 export function firefoxTab(page: Page, options: { downloadDir: string; loading: string }) {
+  const present = (selector: string) => pollPage(page, (s: string) => document.querySelector(s) !== null, selector, selector);
   return {
     page,
     settledHeading(): Promise<string> {
@@ -213,6 +219,7 @@ export function firefoxTab(page: Page, options: { downloadDir: string; loading: 
       );
     },
     async click(selector: string): Promise<void> {
+      await present(selector);
       const element = await page.waitForSelector(selector, { visible: true });
       await pollPage(
         page,
@@ -224,6 +231,7 @@ export function firefoxTab(page: Page, options: { downloadDir: string; loading: 
     },
     /** Focuses the field, selects what it holds and types over it, as a person would. */
     async fill(selector: string, value: string): Promise<void> {
+      await present(selector);
       await page.waitForSelector(selector, { visible: true });
       await page.$eval(selector, (e) => {
         (e as HTMLInputElement).focus();
@@ -235,11 +243,11 @@ export function firefoxTab(page: Page, options: { downloadDir: string; loading: 
       await page.keyboard.press(key);
     },
     async text(selector: string): Promise<string> {
-      await page.waitForSelector(selector);
+      await present(selector);
       return page.$eval(selector, (e) => e.textContent ?? '');
     },
     async attribute(selector: string, name: string): Promise<string | null> {
-      await page.waitForSelector(selector);
+      await present(selector);
       return page.$eval(selector, (e, n) => e.getAttribute(n), name);
     },
     evaluate<T>(fn: () => T | Promise<T>): Promise<T> {

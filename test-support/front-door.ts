@@ -21,7 +21,7 @@ export interface FrontDoor {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1; `host` names it in `origin` (e.g. 'localhost', a host the extension holds no permission for). */
+/** Listens on 127.0.0.1 (on ::1 for host '[::1]'); `host` names it in `origin` (e.g. 'localhost', a host the extension holds no permission for). */
 export async function startFrontDoor(relayOrigin: string, host = '127.0.0.1'): Promise<FrontDoor> {
   const target = new URL(relayOrigin);
   const log: string[] = [];
@@ -48,7 +48,7 @@ export async function startFrontDoor(relayOrigin: string, host = '127.0.0.1'): P
     });
     req.pipe(upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host === '[::1]' ? '::1' : '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://${host}:${port}`,

@@ -241,8 +241,29 @@ describe('links clicked, of relays without permission, and opened on purpose', (
   });
 });
 
-// Last: granting http://localhost/* here changes what the cases above rely on.
+// Last: the grants made here change what the cases above rely on.
 describe('a relay granted at run time', () => {
+  it('opens a link of a host psst does not hold from the menu once Allow is clicked on its page', async () => {
+    const v6 = await startFrontDoor(relay.origin, '[::1]');
+    try {
+      const secret = await createTestSecret(v6.origin, { text: 'allowed on the page' });
+      v6.log.length = 0;
+      await firefox.background((bg, linkUrl) => bg.psst.onMenuClick({ menuItemId: 'psst-open-link', linkUrl }, {}), secret.link);
+      const tab = await findTab(`${REVEAL_PREFIX}${v6.origin}/s/${secret.id}#${keyOf(secret.link)}`);
+      await tab.waitForHeading(t('revealHost.allowTitle', { host: new URL(v6.origin).host }));
+      expect(v6.log).toEqual([]);
+      await tab.click('.message button'); // a user's click: Firefox lets permissions.request() ask only from one
+      expect(await tab.settledHeading()).toBe(strings.waiting.title);
+      expect(await firefox.background((bg) => bg.browser.permissions.contains({ origins: ['http://[::1]/*'] }))).toBe(true);
+      await tab.click('form button[type="submit"]');
+      expect(await tab.text('.secret pre')).toBe('allowed on the page');
+      expect(v6.log).toEqual([`GET /api/secrets/${secret.id}`, `POST /api/secrets/${secret.id}/reveal`]);
+      await tab.close();
+    } finally {
+      await v6.close();
+    }
+  });
+
   it('opens a link of a host psst does not hold from the popup once allowed, and redirects that host’s links from then on', async () => {
     const secret = await createTestSecret(foreign.origin, { text: 'allowed now' });
     const popup = tabOf(await firefox.openExtensionPage('/popup.html'));

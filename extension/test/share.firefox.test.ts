@@ -250,6 +250,32 @@ describe('sharing from the extension in Firefox', () => {
     await options.close();
   });
 
+  it('moves to a relay psst does not hold from the options page: asks for that host on the click, saves it, and shares go there', async () => {
+    const local = await startFrontDoor(relay.origin, 'localhost');
+    try {
+      expect(await firefox.background((bg) => bg.browser.permissions.contains({ origins: ['http://localhost/*'] }))).toBe(false);
+      const options = tabIn(firefox, await firefox.openExtensionPage('/options.html'));
+      await options.fill('#relay', local.origin);
+      await options.click('form button[type="submit"]'); // a user's click: Firefox lets permissions.request() ask only from one
+      await options.text('form p.ok[role="status"]');
+      await options.close();
+      expect(await firefox.background((bg) => bg.browser.permissions.contains({ origins: ['http://localhost/*'] }))).toBe(true);
+      expect(local.log).toContain('GET /healthz');
+      const outcome = await firefox.background(async (bg, text) => {
+        await bg.psst.clipboard.writeText(text);
+        return bg.psst.shareClipboard() as Promise<Outcome>;
+      }, 'to the new relay');
+      expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
+      const link = await clipboard();
+      expect(link.startsWith(`${local.origin}/s/`)).toBe(true);
+      expect(local.requests.some((r) => r.url === '/api/secrets' && !r.body.includes('to the new relay'))).toBe(true);
+      expect((await reveal(link)).text).toBe('to the new relay');
+    } finally {
+      await firefox.background((bg, relayUrl) => bg.browser.storage.local.set({ relayUrl }), door.origin);
+      await local.close();
+    }
+  });
+
   it('sent the relay no key, passphrase or plaintext, in any address, header or body', () => {
     expect(links).toHaveLength(4);
     const keys = links.map((link) => link.split('#')[1] as string);
