@@ -98,7 +98,7 @@ describe.each(LOCALES)('the extension with axe-core (%s)', (locale) => {
       await check('link with QR code');
 
       await page.locator('.result .row button.secondary').last().click();
-      await page.locator('.history li.state-waiting').waitFor();
+      await page.locator('.history li.state-waiting').first().waitFor();
       await check('a link waiting in the history');
 
       await page
@@ -113,8 +113,10 @@ describe.each(LOCALES)('the extension with axe-core (%s)', (locale) => {
       await page.locator('.open-link .problem').waitFor();
       await check('open a link: not a link');
 
-      await page.locator('.history li.state-waiting button').click();
-      await page.locator('.history li.state-deleted').waitFor();
+      const waiting = page.locator('.history li.state-waiting').first();
+      const id = await waiting.getAttribute('data-id');
+      await waiting.locator('button').click();
+      await page.locator(`.history li.state-deleted[data-id="${id}"]`).waitFor();
       await check('a link revoked in the history');
 
       await setRelay(`http://127.0.0.1:${deadPort}`);
