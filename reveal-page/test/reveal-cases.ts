@@ -2,7 +2,8 @@
 // so they run in any browser and in either host of @psst/reveal-ui: the page
 // the relay serves and the extension's own reveal.html. The Firefox suites
 // (reveal.firefox.test.ts here, extension/test/reveal.firefox.test.ts) run them
-// through puppeteer; selectors are structural, words come from reveal-ui.
+// through puppeteer, the Chromium ones (reveal.e2e.test.ts here and in extension/)
+// through playwright-core; selectors are structural, words come from reveal-ui.
 import { DEFAULT_KDF, MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import { strings } from '@psst/reveal-ui/strings';
 import { expect, it } from 'vitest';
@@ -40,6 +41,10 @@ export interface RevealHost {
   startRelay(env?: Record<string, string>): Promise<{ origin: string; stop(): Promise<unknown> }>;
   /** The tab's address once the key is dropped, for the secret `id` of `origin`. */
   addressAfterReveal(origin: string, id: string): string;
+  /** Called in each state worth a picture ('waiting', 'revealed-text', 'burned'…), e.g. for screenshots. */
+  snapshot?(tab: RevealTab, state: string): Promise<void>;
+  /** Clicks Reveal and waits for `shown`; a host may time it under `label`. Default: a click. */
+  clickReveal?(tab: RevealTab, shown: string, label: string): Promise<void>;
 }
 
 const REVEAL = 'form button[type="submit"]';
@@ -54,6 +59,9 @@ async function receiptState(origin: string, id: string, manageToken: string) {
 }
 
 const apiCalls = (log: string[]) => log.filter((line) => line.includes(' /api/'));
+const snapshot = (h: RevealHost, tab: RevealTab, state: string) => h.snapshot?.(tab, state);
+const clickReveal = (h: RevealHost, tab: RevealTab, shown: string, label: string) =>
+  h.clickReveal ? h.clickReveal(tab, shown, label) : tab.click(REVEAL);
 const focusedTag = (tab: RevealTab) => tab.evaluate(() => document.activeElement?.tagName ?? '');
 
 /** Registers the cases with vitest; `host` is read when each case runs (it is made in beforeAll). */
@@ -65,11 +73,12 @@ export function describeRevealCases(host: () => RevealHost): void {
     h.door.log.length = 0;
     const tab = await h.open(secret.link);
     expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    await snapshot(h, tab, 'waiting');
     // Nothing is consumed before the click: only Look was called, and the relay agrees.
     expect(apiCalls(h.door.log)).toEqual([`GET /api/secrets/${secret.id}`]);
     expect(await receiptState(h.relayOrigin, secret.id, secret.manageToken)).toMatchObject({ state: 'active', viewsLeft: 1 });
 
-    await tab.click(REVEAL);
+    await clickReveal(h, tab, SECRET_TEXT, 'text');
     expect(await tab.text(SECRET_TEXT)).toBe(text);
     expect(await tab.attribute(SECRET_TEXT, 'translate')).toBe('no');
     expect(await tab.attribute(SECRET_TEXT, 'spellcheck')).toBe('false');
@@ -83,16 +92,20 @@ export function describeRevealCases(host: () => RevealHost): void {
     const note = await tab.evaluate(() => JSON.stringify({ ...sessionStorage }));
     expect(note).toContain(secret.id);
     for (const part of [secret.link.split('#')[1] as string, text]) expect(note).not.toContain(part);
+    await snapshot(h, tab, 'revealed-text');
 
     // A reload has no key any more: the page says it was revealed here, and asks nothing of the relay.
     await tab.reload();
     await tab.waitForHeading(strings.revealedHere.title);
+    expect(await tab.text('.message p')).toBe(strings.revealedHere.body(new Date(Date.now() - 1000)));
+    await snapshot(h, tab, 'revealed-here');
     expect(apiCalls(h.door.log)).toHaveLength(2);
     await tab.close();
 
     // The link itself, opened again, finds the secret already viewed.
     const again = await h.open(secret.link);
     expect(await again.settledHeading()).toBe(strings.gone.read.title);
+    await snapshot(h, again, 'already-viewed');
     await again.close();
   });
 
@@ -103,7 +116,7 @@ export function describeRevealCases(host: () => RevealHost): void {
     const secret = await createTestSecret(h.door.origin, { text });
     const tab = await h.open(secret.link);
     expect(await tab.settledHeading()).toBe(strings.waiting.title);
-    await tab.click(REVEAL);
+    await clickReveal(h, tab, SECRET_TEXT, 'unicodeText');
     expect(await tab.text(SECRET_TEXT)).toBe(text);
     expect(await tab.evaluate(() => document.querySelectorAll('.secret b').length)).toBe(0);
     await tab.click(COPY);
@@ -120,8 +133,9 @@ export function describeRevealCases(host: () => RevealHost): void {
     });
     const tab = await h.open(secret.link);
     expect(await tab.settledHeading()).toBe(strings.waiting.title);
-    await tab.click(REVEAL);
+    await clickReveal(h, tab, 'a[download]', 'file70kB');
     await tab.waitForHeading(strings.revealed.titleFile);
+    await snapshot(h, tab, 'revealed-file');
     const name = (await tab.attribute('a[download]', 'download')) ?? '';
     expect(name).toBe('quarterlyreport.pdf');
     const saved = await tab.download('a[download]');
@@ -143,6 +157,7 @@ export function describeRevealCases(host: () => RevealHost): void {
     await tab.click(REVEAL);
     await tab.waitForText('[role="alert"]', strings.waiting.wrongPassphrase(MAX_PASSPHRASE_ATTEMPTS - 1));
     await expect.poll(() => tab.evaluate(() => document.activeElement?.id)).toBe('passphrase');
+    await snapshot(h, tab, 'wrong-passphrase');
     expect(await receiptState(h.relayOrigin, secret.id, secret.manageToken)).toMatchObject({ state: 'active', viewsLeft: 1 });
     // The field has focus with its text selected: typing replaces it, Enter submits.
     await tab.fill(PASSPHRASE, 'correct horse');
@@ -164,6 +179,7 @@ export function describeRevealCases(host: () => RevealHost): void {
     await tab.fill(PASSPHRASE, 'wrong again');
     await tab.click(REVEAL);
     await tab.waitForHeading(strings.gone.burned.title);
+    await snapshot(h, tab, 'burned');
     expect(await receiptState(h.relayOrigin, secret.id, secret.manageToken)).toMatchObject({ state: 'burned' });
     await tab.close();
   });
@@ -206,16 +222,19 @@ export function describeRevealCases(host: () => RevealHost): void {
     expect(res.status).toBe(204);
     const deleted = await h.open(secret.link);
     expect(await deleted.settledHeading()).toBe(strings.gone.deleted.title);
+    await snapshot(h, deleted, 'deleted');
     await deleted.close();
 
     const other = await createTestSecret(h.door.origin, { text: 'x' });
     const wrongKey = await h.open(`${h.door.origin}/s/${other.id}#${'A'.repeat(42)}E`);
     expect(await wrongKey.settledHeading()).toBe(strings.notFound.title);
+    await snapshot(h, wrongKey, 'not-found');
     await wrongKey.close();
 
     h.door.log.length = 0;
     const noKey = await h.open(`${h.door.origin}/s/${other.id}`);
     expect(await noKey.settledHeading()).toBe(strings.incomplete.title);
+    await snapshot(h, noKey, 'incomplete');
     expect(apiCalls(h.door.log)).toEqual([]);
     expect(await receiptState(h.relayOrigin, other.id, other.manageToken)).toMatchObject({ state: 'active' });
     await noKey.close();
@@ -230,6 +249,7 @@ export function describeRevealCases(host: () => RevealHost): void {
       expect(await tab.settledHeading()).toBe(strings.waiting.title); // Look took the only token
       await tab.click(REVEAL);
       await tab.waitForHeading(strings.rateLimited.title);
+      await snapshot(h, tab, 'rate-limited');
       expect(await tab.text('.message p')).toMatch(/Please wait (\d+ seconds?|about 1 minute) and try again\. Nothing was opened\./);
       await tab.click(RETRY);
       await tab.waitForHeading(strings.rateLimited.title);
@@ -245,6 +265,7 @@ export function describeRevealCases(host: () => RevealHost): void {
     await doomed.stop();
     await tab.click(REVEAL);
     await tab.waitForHeading(strings.unreachable.title);
+    await snapshot(h, tab, 'unreachable');
     await tab.click(RETRY);
     await tab.waitForHeading(strings.unreachable.title);
     await tab.close();
