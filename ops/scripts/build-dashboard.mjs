@@ -19,6 +19,11 @@ const q = (expr, legendFormat = '') => ({ expr, legendFormat });
 /** Relay or edge error ratio: 1 - ok/all, so it reads 0 (not "no data") before the first 5xx. */
 const relayErrorRatio = `1 - (sum(rate(psst_http_requests_total{${relay},status!~"5.."}[${ri}])) / sum(rate(psst_http_requests_total{${relay}}[${ri}])))`;
 const edgeErrorRatio = `1 - (sum(rate(caddy_http_request_duration_seconds_count{${caddy},code!~"5.."}[${ri}])) / sum(rate(caddy_http_requests_total{${caddy}}[${ri}])))`;
+/**
+ * The abuse brakes' refusal reasons (issue 14: rate limits, the caps checked before a body is read, the
+ * per-client and per-network quotas, proof of work); the same list as the rules' instance:psst_requests_refused_abuse.
+ */
+const abuseReasons = 'rate_limited|concurrency|connections|body_buffer|client_quota|network_quota|proof_of_work';
 const quantile = (phi, metric, sel, by = '') =>
   `histogram_quantile(${phi}, sum by (le${by ? `, ${by}` : ''}) (rate(${metric}_bucket{${sel}}[${ri}])))`;
 
@@ -40,6 +45,14 @@ const rows = [
         unit: 'percentunit',
         description: 'Share of answers that are 5xx (edge: including proxy failures, which Caddy 2.6 records without a code).',
         targets: [q(edgeErrorRatio, 'edge 5xx ratio'), q(relayErrorRatio, 'relay 5xx ratio')],
+      },
+      {
+        title: 'Abuse refusals',
+        unit: 'reqps',
+        stack: true,
+        description:
+          'Requests refused by the abuse brakes, by reason: rate_limited, concurrency (a client past PSST_MAX_CLIENT_REQUESTS), connections and body_buffer (the relay-wide caps: everyone is refused), client_quota, network_quota, proof_of_work. Most are refused before their body is read.',
+        targets: [q(`sum by (reason) (rate(psst_requests_rejected_total{${relay},reason=~"${abuseReasons}"}[${ri}]))`, '{{reason}}')],
       },
       {
         title: 'Latency p99',
