@@ -142,6 +142,13 @@ describe.each(LANGUAGES.map((language) => language.code))('the extension in %s',
     expect(await directionOf(page, '#open-link')).toBe('ltr');
     // The title sits at the start of the line: the left in English, the right in Arabic.
     expect((await startOf(page, 'h1')) > 0.5).toBe(rtl);
+    // The new link, its facts and what the recipient will see.
+    await page.locator('#secret').fill('a secret for the screenshot');
+    await page.locator('.composer button[type="submit"]').click();
+    await page.locator('#result-title').waitFor();
+    expect(await page.locator('#link').inputValue()).toMatch(/#/);
+    await check(page, lang, 'popup-link');
+    expect(await directionOf(page, '#link')).toBe('ltr');
     await page.close();
   });
 
@@ -153,6 +160,17 @@ describe.each(LANGUAGES.map((language) => language.code))('the extension in %s',
     expect(await page.title()).toBe(words.t('options.title'));
     await check(page, lang, 'options');
     expect(await directionOf(page, '#relay')).toBe('ltr');
+    await page.close();
+  });
+
+  it('fits the reveal page at 360 px when it asks for a host psst does not hold', async () => {
+    const link = `${relay.origin.replace('127.0.0.1', 'localhost')}/s/${'A'.repeat(22)}#${'k'.repeat(43)}`;
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.goto(revealPageUrl(`chrome-extension://${ext.extensionId}/reveal.html`, link));
+    const host = new URL(link).host;
+    await page.getByRole('heading', { level: 1, name: words.t('revealHost.allowTitle', { host }) }).waitFor();
+    await check(page, lang, 'reveal-permission');
     await page.close();
   });
 
