@@ -49,6 +49,7 @@ async function measure(engine, sealed) {
       PSST_DB_PATH: join(dir, 'psst.db'),
       PSST_RATE_LIMIT_CREATE: '0',
       PSST_RATE_LIMIT_READ: '0',
+      PSST_MAX_CLIENT_REQUESTS: '0',
       PSST_LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'inherit'],

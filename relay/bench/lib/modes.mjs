@@ -10,7 +10,7 @@ export const MODES = {
   'normal-1': { synchronous: 'NORMAL', maxBatch: 1, maxWaitMs: 0, label: 'NORMAL, no batching (ceiling)' },
 };
 
-/** The relay's environment for one engine and durability mode (names from relay/src/config.ts): loopback, ephemeral ports, no rate limits or quotas in the way. */
+/** The relay's environment for one engine and durability mode (names from relay/src/config.ts): loopback, ephemeral ports, no rate limits, per-client cap, proof of work or quotas in the way. */
 export function relayEnv(engine, mode, dbPath) {
   const m = MODES[mode];
   if (!m) throw new Error(`unknown mode ${mode} (one of ${Object.keys(MODES).join(', ')})`);
@@ -22,6 +22,8 @@ export function relayEnv(engine, mode, dbPath) {
     PSST_HTTP_ENGINE: engine,
     PSST_RATE_LIMIT_CREATE: '0',
     PSST_RATE_LIMIT_READ: '0',
+    PSST_MAX_CLIENT_REQUESTS: '0',
+    PSST_PROOF_OF_WORK: 'off',
     PSST_MAX_ACTIVE_SECRETS: '10000000',
     PSST_MAX_STORE_BYTES: String(64 * 1024 ** 3),
     PSST_SQLITE_SYNCHRONOUS: m.synchronous,
