@@ -1,4 +1,5 @@
 import { CreateRefusedError } from '@psst/client/create-link';
+import { ProofOfWorkError } from '@psst/client/proof-of-work';
 import { RelayError } from '@psst/client/relay-client';
 import { describe, expect, it } from 'vitest';
 import { describeRelayFailure, formatBytes } from './failure-words';
@@ -35,11 +36,17 @@ describe('describeRelayFailure', () => {
     });
   });
 
-  it("says a relay asking for proof of work is a refusal psst cannot meet yet, not the relay's raw message", () => {
+  it("says a proof of work refused after psst solved one (the retry's refusal), not the relay's raw message", () => {
     const words = describeRelayFailure(api(403, 'proof_of_work_required', 'solve a challenge first'));
-    expect(words?.title).toBe('The relay asks for proof of work');
-    expect(words?.message).toContain('psst cannot solve it yet');
+    expect(words?.title).toBe('The relay did not accept the proof of work');
+    expect(words?.message).toContain('psst solved it, but the relay refused it again');
     expect(words?.message).not.toContain('solve a challenge first');
+  });
+
+  it('says a challenge psst will not solve (unknown kind or too costly) in words, with nothing sent', () => {
+    const words = describeRelayFailure(new ProofOfWorkError('too_costly', 'x'));
+    expect(words?.title).toBe('The relay asks for too much proof of work');
+    expect(words?.message).toContain('No link was made');
   });
 
   it('says offline when the browser knows it, unreachable otherwise, and points to the settings only when the host has some', () => {

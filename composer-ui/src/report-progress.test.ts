@@ -25,6 +25,26 @@ describe('reportProgress', () => {
     ]);
   });
 
+  it('shows each whole percent of a proof of work once, like the derivation', () => {
+    const shown: Progress[] = [];
+    const onPhase = reportProgress(values(''), (p) => shown.push(p));
+    onPhase('encrypting');
+    onPhase('proving', 0);
+    onPhase('proving', 0.002);
+    onPhase('proving', 0.5);
+    onPhase('proving', 0.503);
+    onPhase('proving', 1);
+    onPhase('uploading');
+    expect(shown.map((p) => p && [p.phase, p.fraction])).toEqual([
+      ['encrypting', 0],
+      ['encrypting', undefined],
+      ['proving', 0],
+      ['proving', 0.5],
+      ['proving', 1],
+      ['uploading', undefined],
+    ]);
+  });
+
   it('starts at encrypting when there is no passphrase', () => {
     const shown: Progress[] = [];
     reportProgress(values(''), (p) => shown.push(p));
