@@ -2,7 +2,7 @@
 // colour scheme and width the pages are made for. Shared by the *.axe.test.ts
 // suites: each walks its surface's states in one page and calls checkState.
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Result } from 'axe-core';
+import axe, { type Result } from 'axe-core';
 import type { Page, Route } from 'playwright-core';
 import { expect } from 'vitest';
 
@@ -46,6 +46,23 @@ export const pageLanguageApplied: SetLocale = async (page, locale) => {
   await page.locator(`html[lang="${locale}"]`).waitFor({ state: 'attached', timeout: 30_000 });
 };
 
+/**
+ * AxeBuilder sends axe-core's 600 kB source with every analyze (twice), which is most of its time; the
+ * pages get it once instead (an init script, so every document has it, CSP or not) and the builder
+ * sends this comment in its place.
+ */
+const AXE_ALREADY_THERE = '/* axe-core: added to every document of this page by ensureAxe */';
+const withAxe = new WeakSet<Page>();
+
+async function ensureAxe(page: Page): Promise<void> {
+  if (!withAxe.has(page)) {
+    await page.addInitScript({ content: axe.source });
+    withAxe.add(page);
+  }
+  // A document that was already there before the init script (or replaced by an error page) gets it now.
+  if (!(await page.evaluate(() => typeof (window as { axe?: unknown }).axe === 'object'))) await page.evaluate(axe.source);
+}
+
 /** Violations of one state, one line per rule and node, each with the widths and schemes it was seen in. */
 class Findings {
   readonly #seen = new Map<string, string[]>();
@@ -82,8 +99,9 @@ export async function checkState(page: Page, label: string, options: { exclude?:
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     for (const scheme of COLOR_SCHEMES) {
       await page.emulateMedia({ colorScheme: scheme });
+      await ensureAxe(page);
       // Legacy mode runs axe.run in the page itself: no frames to visit, and no blank page opened per run.
-      let builder = new AxeBuilder({ page }).setLegacyMode(true);
+      let builder = new AxeBuilder({ page, axeSource: AXE_ALREADY_THERE }).setLegacyMode(true);
       for (const selector of options.exclude ?? []) builder = builder.exclude(selector);
       const { violations, passes } = await builder.analyze();
       expect(passes.length, `axe checked nothing on ${label}`).toBeGreaterThan(0);
