@@ -215,8 +215,21 @@ describe('sharing from the extension in Firefox', () => {
         async (bg, { relayUrl, text }) => {
           await bg.browser.storage.local.set({ relayUrl });
           await bg.psst.clipboard.writeText(text);
-          const outcome = (await bg.psst.shareClipboard()) as Outcome;
-          return { outcome, notifications: Object.keys(await bg.browser.notifications.getAll()) };
+          // The ids the background asks Firefox to show (getAll() only lists those the desktop still shows,
+          // and a headless one without a notification daemon may drop them at once).
+          const shown: string[] = [];
+          const notifications = bg.browser.notifications;
+          const create = notifications.create;
+          notifications.create = (id: string, options: unknown) => {
+            shown.push(id);
+            return create.call(notifications, id, options);
+          };
+          try {
+            const outcome = (await bg.psst.shareClipboard()) as Outcome;
+            return { outcome, notifications: shown };
+          } finally {
+            notifications.create = create;
+          }
         },
         { relayUrl, text: CLIPBOARD_TEXT },
       );
