@@ -47,7 +47,10 @@ async function runStore() {
   const { openStore } = await import(options.dist ? `${options.dist}/store/sqlite-store.js` : '../dist/store/sqlite-store.js');
   const envelope = randomBytes(options.envelopeBytes);
   const verifier = randomBytes(32);
+  // Creates come from 1 024 clients in 256 networks, as the relay's per-client quotas see them (counted, never refused).
+  let sender = 0;
   const newSecret = (now) => ({
+    client: { client: `10.0.${(sender >> 8) & 3}.${sender & 255}`, network: `net:0a00${((sender++ >> 2) & 255).toString(16)}/24` },
     id: newId(),
     envelope,
     accessVerifier: verifier,
@@ -62,6 +65,13 @@ async function runStore() {
     path: dbPath,
     maxActiveSecrets: 10_000_000,
     maxStoreBytes: 1e12,
+    clientQuotas: {
+      clientMaxSecrets: 1e12,
+      clientMaxBytes: 1e15,
+      networkMaxSecrets: 1e12,
+      networkMaxBytes: 1e15,
+      keyRotationMs: 8 * 24 * HOUR,
+    },
     tombstoneRetentionMs: 24 * HOUR,
     groupCommit: { maxBatch, maxWaitMs },
     synchronous,

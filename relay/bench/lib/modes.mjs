@@ -26,6 +26,12 @@ export function relayEnv(engine, mode, dbPath) {
     PSST_PROOF_OF_WORK: 'off',
     PSST_MAX_ACTIVE_SECRETS: '10000000',
     PSST_MAX_STORE_BYTES: String(64 * 1024 ** 3),
+    // Counted as in production (the per-client quotas on), never refused: every request comes from 127.0.0.1.
+    PSST_MAX_TOMBSTONES: '100000000',
+    PSST_CLIENT_MAX_SECRETS: '1000000000000',
+    PSST_NETWORK_MAX_SECRETS: '1000000000000',
+    PSST_CLIENT_MAX_STORE_BYTES: String(64 * 1024 ** 3),
+    PSST_NETWORK_MAX_STORE_BYTES: String(64 * 1024 ** 3),
     PSST_SQLITE_SYNCHRONOUS: m.synchronous,
     PSST_GROUP_COMMIT_MAX_BATCH: String(m.maxBatch),
     PSST_GROUP_COMMIT_MAX_WAIT_MS: String(m.maxWaitMs),

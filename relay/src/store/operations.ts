@@ -101,9 +101,7 @@ export function prepareOperations(db: Database, counters: Counters, limits: Oper
   const usedPages = db
     .prepare<[], number>('SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count())')
     .pluck();
-  const selectUsage = db.prepare<(Buffer | null)[], { hash: Buffer; secrets: number; bytes: number }>(
-    'SELECT hash, secrets, bytes FROM client_usage WHERE hash IN (?, ?, ?, ?)',
-  );
+  const selectUsage = db.prepare<[Buffer], [number, number]>('SELECT secrets, bytes FROM client_usage WHERE hash = ?').raw();
   const countUsage = db.prepare<[Buffer, number, number]>(
     `INSERT INTO client_usage (hash, key_id, secrets, bytes) VALUES (?, ?, 1, ?)
      ON CONFLICT (hash) DO UPDATE SET secrets = secrets + 1, bytes = bytes + excluded.bytes`,
@@ -120,14 +118,17 @@ export function prepareOperations(db: Database, counters: Counters, limits: Oper
   /** What the client and its network hold, under the current key and the previous one. */
   function readUsage(hashes: ClientHashes): Usage {
     const usage: Usage = { clientSecrets: 0, clientBytes: 0, networkSecrets: 0, networkBytes: 0 };
-    for (const row of selectUsage.all(hashes.client, hashes.previousClient, hashes.network, hashes.previousNetwork)) {
-      if (row.hash.equals(hashes.client) || (hashes.previousClient !== null && row.hash.equals(hashes.previousClient))) {
-        usage.clientSecrets += row.secrets;
-        usage.clientBytes += row.bytes;
-      } else {
-        usage.networkSecrets += row.secrets;
-        usage.networkBytes += row.bytes;
-      }
+    for (const hash of [hashes.client, hashes.previousClient]) {
+      const row = hash === null ? undefined : selectUsage.get(hash);
+      if (row === undefined) continue;
+      usage.clientSecrets += row[0];
+      usage.clientBytes += row[1];
+    }
+    for (const hash of [hashes.network, hashes.previousNetwork]) {
+      const row = hash === null ? undefined : selectUsage.get(hash);
+      if (row === undefined) continue;
+      usage.networkSecrets += row[0];
+      usage.networkBytes += row[1];
     }
     return usage;
   }
