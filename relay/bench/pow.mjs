@@ -54,7 +54,8 @@ const origin = `http://127.0.0.1:${port}`;
 async function challenges(count) {
   const list = [];
   for (let i = 0; i < count; i++) {
-    const answer = await fetch(`${origin}/api/challenge`);
+    const get = () => fetch(`${origin}/api/challenge`);
+    const answer = await get().catch(get);
     if (answer.status !== 200) throw new Error(`challenge answered ${answer.status}: ${await answer.text()}`);
     list.push(await answer.json());
   }
@@ -63,7 +64,9 @@ async function challenges(count) {
 const sealed = await sealSecret({ meta: { type: 'text' }, body: new TextEncoder().encode('bench') });
 async function expectAccepted(proofOfWork) {
   const body = JSON.stringify({ envelope: encodeB64u(sealed.envelope), accessVerifier: sealed.accessVerifier, ttl: 3600, proofOfWork });
-  const answer = await fetch(`${origin}/api/secrets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const post = () => fetch(`${origin}/api/secrets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  // A kept-alive socket the relay closed while the solver was busy fails once; a fresh one is used then.
+  const answer = await post().catch(post);
   if (answer.status !== 201) throw new Error(`create answered ${answer.status}: ${await answer.text()}`);
 }
 const hex = (bytes) => Buffer.from(bytes).toString('hex');
