@@ -17,7 +17,8 @@ export const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
 const LAUNCH_TIMEOUT_MS = 30_000;
 const PROTOCOL_TIMEOUT_MS = 30_000;
 const CLOSE_TIMEOUT_MS = 10_000;
-export const WAIT_MS = 20_000;
+/** Generous: with every helper's tests on the 2 shared cores an extension page once took over 20 s to render. */
+export const WAIT_MS = 30_000;
 
 const PREFS: Record<string, unknown> = {
   // With MOZ_DISABLE_NONLOCAL_CONNECTIONS (below), this keeps Firefox from resolving Mozilla's hosts.
@@ -170,7 +171,7 @@ export async function pollPage<T, A>(page: Page, fn: (arg: A) => T, arg: A, what
     }
     if (Date.now() > end) {
       const state = await page
-        .evaluate(() => `${location.href}: ${document.body?.textContent?.slice(0, 300) ?? '(no body)'}`)
+        .evaluate(() => `${location.href} (${document.readyState}): ${document.body?.textContent?.slice(0, 300) ?? '(no body)'}`)
         .catch((error: unknown) => `(unreadable: ${String(error)})`);
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)}; the tab: ${state})`);
     }
