@@ -103,6 +103,11 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Runni
     PSST_MAX_CLIENT_REQUESTS: '0',
     // Likewise proof of work (whose default, auto, would ask once a small test quota is half full).
     PSST_PROOF_OF_WORK: 'off',
+    // … and one address holds every secret of a test: a test that wants the per-client quotas sets them.
+    PSST_CLIENT_MAX_SECRETS: '0',
+    PSST_CLIENT_MAX_STORE_BYTES: '0',
+    PSST_NETWORK_MAX_SECRETS: '0',
+    PSST_NETWORK_MAX_STORE_BYTES: '0',
     ...(options.engine ? { PSST_HTTP_ENGINE: options.engine } : {}),
     ...(options.staticDir ? { PSST_STATIC_DIR: options.staticDir } : {}),
     ...options.env,

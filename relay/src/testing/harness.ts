@@ -56,6 +56,11 @@ export async function startTestRelay(
     // … and many at once (races): a test that wants the per-client cap sets it.
     PSST_MAX_CLIENT_REQUESTS: '0',
     PSST_PROOF_OF_WORK: 'off',
+    // … and one address holds every secret of a test: a test that wants the per-client quotas sets them.
+    PSST_CLIENT_MAX_SECRETS: '0',
+    PSST_CLIENT_MAX_STORE_BYTES: '0',
+    PSST_NETWORK_MAX_SECRETS: '0',
+    PSST_NETWORK_MAX_STORE_BYTES: '0',
     PSST_LOG_LEVEL: 'debug',
     ...env,
   });
