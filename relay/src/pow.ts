@@ -59,12 +59,22 @@ export function createProofOfWorkGuard({ config, stats }: ProofOfWorkOptions): P
     }
   }
 
-  async function quotasOverHalf(nowMs: number): Promise<boolean> {
+  /** One read of the store at a time: creates arriving together while the cached level is stale share it. */
+  let reading: Promise<boolean> | null = null;
+  function quotasOverHalf(nowMs: number): Promise<boolean> | boolean {
     if (fill && nowMs - fill.atMs < PRESSURE_CACHE_MS) return fill.overHalf;
-    const { activeSecrets, storedBytes } = await stats();
-    const overHalf = activeSecrets * 2 > config.maxActiveSecrets || storedBytes * 2 > config.maxStoreBytes;
-    fill = { atMs: nowMs, overHalf };
-    return overHalf;
+    reading ??= stats()
+      .then(({ activeSecrets, storedBytes }) => {
+        const overHalf = activeSecrets * 2 > config.maxActiveSecrets || storedBytes * 2 > config.maxStoreBytes;
+        fill = { atMs: nowMs, overHalf };
+        return overHalf;
+      })
+      // A database that does not answer: not cached, and not asked here; the insert answers storage_unavailable.
+      .catch(() => false)
+      .finally(() => {
+        reading = null;
+      });
+    return reading;
   }
 
   return {
