@@ -92,12 +92,20 @@ export function createApp(deps: AppDeps): App {
     maxClientRequests: config.maxClientRequests,
     maxBufferedBytes: config.maxBufferedBytes,
   });
+  const clientKeys = new WeakMap<Uint8Array, string>();
   const bodyLimit = (method: string, path: string) => (method === 'POST' && path === '/api/secrets' ? createLimit : SMALL_BODY_LIMIT);
 
   /** The client's key (IPv4 address, IPv6 /64) for the rate limits and the caps; never logged. */
   function clientOf(head: RequestHead): string {
     const address = resolveClientAddress(head.peerAddress, head.headers['x-forwarded-for'], config.trustedProxies);
-    return address ? clientKey(address) : 'unknown';
+    if (!address) return 'unknown';
+    // parseIp hands out one array per recently seen address: its key is made once, not per request.
+    let key = clientKeys.get(address);
+    if (key === undefined) {
+      key = clientKey(address);
+      clientKeys.set(address, key);
+    }
+    return key;
   }
 
   /** The body bytes a request may make the adapter buffer: its declared length, or the route's limit for a chunked body. */
@@ -106,11 +114,13 @@ export function createApp(deps: AppDeps): App {
     const declared = head.headers['content-length'];
     // Over the limit: refused with 413 and dropped as it arrives, never buffered.
     if (declared !== undefined) return Number(declared) > limit ? 0 : Number(declared) || 0;
-    return /chunked/i.test(head.headers['transfer-encoding'] ?? '') ? limit : 0;
+    const encoding = head.headers['transfer-encoding'];
+    return encoding !== undefined && /chunked/i.test(encoding) ? limit : 0;
   }
 
-  function refuse(head: RequestHead, route: string, started: number, error: HttpError, reason: RejectReason): Admission {
+  function refuse(head: RequestHead, started: number, error: HttpError, reason: RejectReason): Admission {
     metrics.rejected(reason);
+    const route = matchRoute(head.path)?.route.template ?? deps.staticSite?.lookup(head.path)?.template ?? 'unmatched';
     const response = errorResponse(error, logger);
     // The body is on its way and stays unread: the adapter closes lingeringly (engines/linger.ts).
     if (bodyFollows(head)) response.close = true;
@@ -122,17 +132,10 @@ export function createApp(deps: AppDeps): App {
     const match = matchRoute(head.path);
     const endpoint = match?.route.methods[head.method];
     if (endpoint && endpoint.limit === null) return ADMITTED;
-    const route = match?.route.template ?? deps.staticSite?.lookup(head.path)?.template ?? 'unmatched';
-    const busy = (cause: GateRefusal) => {
-      const { status, message } = GATE_REFUSALS[cause];
-      const retryAfter = BUSY_RETRY_AFTER_SECONDS;
-      const error = new HttpError(status, 'rate_limited', message, { retryAfter }, { 'retry-after': String(retryAfter) });
-      return refuse(head, route, started, error, cause);
-    };
-    if (overConnectionCap) return busy('connections');
+    if (overConnectionCap) return busy(head, started, 'connections');
     const client = clientOf(head);
     const pass = gate.enter(client, bodyReservation(head));
-    if (typeof pass === 'string') return busy(pass);
+    if (typeof pass === 'string') return busy(head, started, pass);
     const kind = endpoint?.limit;
     if (kind) {
       const retryAfter = limiters[kind].take(client, Date.now());
@@ -145,10 +148,17 @@ export function createApp(deps: AppDeps): App {
           { retryAfter },
           { 'retry-after': String(retryAfter) },
         );
-        return refuse(head, route, started, error, 'rate_limited');
+        return refuse(head, started, error, 'rate_limited');
       }
     }
-    return { refusal: null, release: pass.release };
+    return pass;
+  }
+
+  function busy(head: RequestHead, started: number, cause: GateRefusal): Admission {
+    const { status, message } = GATE_REFUSALS[cause];
+    const retryAfter = BUSY_RETRY_AFTER_SECONDS;
+    const error = new HttpError(status, 'rate_limited', message, { retryAfter }, { 'retry-after': String(retryAfter) });
+    return refuse(head, started, error, cause);
   }
 
   function serveStatic(req: RelayRequest, site: StaticSite, setRoute: (template: string) => void): RelayResponse | null {

@@ -18,6 +18,8 @@ export interface GateLimits {
 export type GateRefusal = 'connections' | 'concurrency' | 'body_buffer';
 
 export interface GatePass {
+  /** Always null: a pass is also an admission that refuses nothing (app.ts `Admission`). */
+  readonly refusal: null;
   /** Gives the slots back; only the first call counts. */
   release(): void;
 }
@@ -34,43 +36,60 @@ export interface Gate {
   readonly clients: number;
 }
 
+/** The counters a pass gives back to; one object per gate. */
+interface Counts {
+  inProgress: number;
+  buffered: number;
+  readonly perClient: Map<string, number>;
+}
+
+/** One object per admitted request (this runs for every request: no closures). */
+class Pass implements GatePass {
+  readonly refusal = null;
+  #released = false;
+  constructor(
+    private readonly counts: Counts,
+    private readonly client: string,
+    private readonly bodyBytes: number,
+  ) {}
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    const { counts } = this;
+    counts.inProgress--;
+    counts.buffered -= this.bodyBytes;
+    const left = (counts.perClient.get(this.client) ?? 1) - 1;
+    if (left > 0) counts.perClient.set(this.client, left);
+    else counts.perClient.delete(this.client);
+  }
+}
+
 export function createGate(limits: GateLimits): Gate {
-  const perClient = new Map<string, number>();
-  let inProgress = 0;
-  let buffered = 0;
+  const counts: Counts = { inProgress: 0, buffered: 0, perClient: new Map() };
   return {
     enter(client, bodyBytes) {
-      if (limits.maxRequests > 0 && inProgress >= limits.maxRequests) return 'connections';
-      const held = perClient.get(client) ?? 0;
+      if (limits.maxRequests > 0 && counts.inProgress >= limits.maxRequests) return 'connections';
+      const held = counts.perClient.get(client) ?? 0;
       if (limits.maxClientRequests > 0 && held >= limits.maxClientRequests) return 'concurrency';
       // A request without a body always passes; a body larger than the whole budget gets in when nothing else is buffered.
+      const { buffered } = counts;
       if (limits.maxBufferedBytes > 0 && bodyBytes > 0 && buffered > 0 && buffered + bodyBytes > limits.maxBufferedBytes) {
         return 'body_buffer';
       }
-      inProgress++;
-      buffered += bodyBytes;
-      perClient.set(client, held + 1);
-      let released = false;
-      return {
-        release() {
-          if (released) return;
-          released = true;
-          inProgress--;
-          buffered -= bodyBytes;
-          const left = (perClient.get(client) ?? 1) - 1;
-          if (left > 0) perClient.set(client, left);
-          else perClient.delete(client);
-        },
-      };
+      counts.inProgress++;
+      counts.buffered += bodyBytes;
+      counts.perClient.set(client, held + 1);
+      return new Pass(counts, client, bodyBytes);
     },
     get inProgress() {
-      return inProgress;
+      return counts.inProgress;
     },
     get bufferedBytes() {
-      return buffered;
+      return counts.buffered;
     },
     get clients() {
-      return perClient.size;
+      return counts.perClient.size;
     },
   };
 }
