@@ -160,12 +160,11 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
           onRefresh={refresh}
         />
       </section>
-      <ExtensionNote fetch={env.fetch} />
-      {env.onLanguage && (
-        <footer class="footer">
-          <LanguageSwitcher onChange={env.onLanguage} />
-        </footer>
-      )}
+      {/* One footer (contentinfo landmark) for both, as on the reveal page: axe's landmark-no-duplicate-contentinfo and region. */}
+      <footer class="footer">
+        <ExtensionNote fetch={env.fetch} />
+        {env.onLanguage && <LanguageSwitcher onChange={env.onLanguage} />}
+      </footer>
     </>
   );
 }

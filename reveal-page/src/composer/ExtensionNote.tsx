@@ -23,9 +23,9 @@ export function ExtensionNote({ fetch }: { fetch: FetchLike }) {
     ).then((found) => setShipped(found.filter((z) => z !== null)));
   }, []);
   return (
-    <footer class="footer extension-note">
+    <span class="extension-note">
       {t('webComposer.extension')} {shipped.length > 0 ? <GetIt zips={shipped} /> : t('webComposer.howToInstall')}
-    </footer>
+    </span>
   );
 }
 
