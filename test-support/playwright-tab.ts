@@ -12,7 +12,7 @@ async function poll<T, A>(page: Page, fn: (arg: A) => T, arg: A, what: string): 
   let last: unknown;
   for (;;) {
     try {
-      const value = (await page.evaluate(fn, arg)) as T;
+      const value = (await page.evaluate(fn as (arg: unknown) => T, arg as unknown)) as T;
       if (value) return value as NonNullable<T>;
       last = value;
     } catch (error) {
