@@ -3,13 +3,14 @@
 // its progress, and the link opens in a fresh browser; with auto, a relay whose quota is over half full
 // answers 403, and the composer solves a challenge and retries once. The time spent solving (the challenge
 // fetched, then PBKDF2 in WebCrypto) goes to artifacts/composer/proof-of-work.json: a measurement, not a check.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strings } from '@psst/reveal-ui/strings';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
 import { type RunningRelay, startRelay } from '../../test-support/relay.js';
+import { filesOfPage } from '../scripts/size.mjs';
 
 const dist = join(import.meta.dirname, '../dist');
 const artifacts = join(import.meta.dirname, '../../artifacts/composer');
@@ -106,6 +107,18 @@ async function revealText(link: string): Promise<string> {
 }
 
 describe('the web composer and proof of work, in Chromium', () => {
+  it('keeps the solver out of the reveal page: none of the files it loads asks for a challenge or runs PBKDF2', () => {
+    const all = (html: string) => {
+      const { initial, lazy } = filesOfPage(dist, html);
+      return [...initial, ...lazy];
+    };
+    const revealFiles = all('index.html');
+    const composerFiles = all('composer.html');
+    const solves = (file: string) => /api\/challenge|PBKDF2/.test(readFileSync(join(dist, file), 'utf8'));
+    expect(composerFiles.some(solves)).toBe(true);
+    expect(revealFiles.filter(solves)).toEqual([]);
+  });
+
   it('solves first on a relay that always asks (default difficulty), showing progress; the link opens', async () => {
     const relay = await start({ PSST_PROOF_OF_WORK: 'always' });
     const { page, api, problems } = await openComposer(relay.origin);
