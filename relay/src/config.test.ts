@@ -83,8 +83,8 @@ describe('loadConfig', () => {
 describe('the README', () => {
   it('lists every variable exactly once in its configuration table', () => {
     const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
-    const rows = readme.split('\n').filter((line) => /^\| `PSST_[A-Z_]+`/.test(line));
-    const listed = rows.map((line) => /^\| `(PSST_[A-Z_]+)`/.exec(line)?.[1]);
+    const rows = readme.split('\n').filter((line) => /^\| `PSST_[A-Z0-9_]+`/.test(line));
+    const listed = rows.map((line) => /^\| `(PSST_[A-Z0-9_]+)`/.exec(line)?.[1]);
     expect(listed).toEqual([...CONFIG_VARIABLES]);
   });
 });

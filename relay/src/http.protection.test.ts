@@ -175,7 +175,7 @@ describe.each(ENGINES)('protection (%s)', (engine) => {
       const full = await call(relay.origin, 'POST', '/api/secrets', { body: sealed.body });
       expectError(full, 503, {
         error: 'storage_full',
-        message: 'This relay holds as many secrets as it can right now; try again later.',
+        message: 'This relay holds as many secrets as it can right now (its limit of active secrets for everyone); try again later.',
       });
       expect((await call(relay.origin, 'GET', '/readyz')).status).toBe(503);
       expect(

@@ -46,7 +46,7 @@ describe('quotas', () => {
   });
 
   it('answers storage_full short of max_page_count, keeps reading, and stays intact', async () => {
-    // 4 KiB pages: the file may not pass 96 pages (384 KiB); creates stop 64 pages short (the reserve).
+    // 4 KiB pages: the file may not pass 96 pages (384 KiB); creates stop 24 pages short (the reserve).
     store = openTestStore(path, { maxPageCount: 96 });
     const created: string[] = [];
     let full = 0;

@@ -26,7 +26,10 @@ export function derivedMaxPageCount(
   return Math.ceil(bytes / PAGE_SIZE) + BASE_PAGES;
 }
 
-/** Pages kept free for what must never be refused: 2 % of the cap, at least 64 pages and at most 4 096 (16 MiB). */
+/**
+ * Pages kept free for what must never be refused: 2 % of the cap, at least 64 pages and at most 4 096 (16 MiB);
+ * a quarter of a cap smaller than 256 pages (a test's), so that such a file still takes a few creates.
+ */
 export function reservePages(maxPageCount: number): number {
-  return Math.min(4_096, Math.max(64, Math.floor(maxPageCount / 50)));
+  return Math.min(4_096, Math.max(64, Math.floor(maxPageCount / 50)), Math.floor(maxPageCount / 4));
 }
