@@ -16,12 +16,11 @@ export const VIEWPORTS = [
 ] as const;
 
 /**
- * The languages every state is checked in.
- * TODO(lead): add 'ar' (right-to-left) once the pages' catalogues land: the reveal page and the web
- * composer already choose the language through `usePageLanguage` below; the extension speaks the
- * browser's UI language, so its suite needs Chromium launched in Arabic (see its setLocale).
+ * The languages every state is checked in: English, and Arabic for the right-to-left layout. The
+ * reveal page and the web composer choose it through `usePageLanguage` below; the extension speaks
+ * the browser's UI language, so its suite launches one Chromium per language (`--lang`).
  */
-export const LOCALES: readonly string[] = ['en'];
+export const LOCALES: readonly string[] = ['en', 'ar'];
 
 /** How a suite puts its page in a language; 'en' is the default everywhere. */
 export type SetLocale = (page: Page, locale: string) => Promise<void>;
