@@ -5,11 +5,10 @@
 import type { CreateSecretRequest, CreateSecretResponse, RelayConfigResponse } from '@psst/protocol/api';
 import { encodeB64u } from '@psst/protocol/b64u';
 import { bucketSize, encodeMeta, type SecretMeta } from '@psst/protocol/framing';
-import type { ProgressCallback } from '@psst/protocol/key-schedule';
+import { loadScrypt, type ProgressCallback } from '@psst/protocol/key-schedule';
 import { type KdfParams, MIN_TTL_SECONDS, NONCE_BYTES, TAG_BYTES } from '@psst/protocol/limits';
 import { buildLink } from '@psst/protocol/link';
-import { sealSecret } from '@psst/protocol/secret';
-import { createSecret, type FetchLike, fetchChallenge, isProofOfWorkRequired } from './relay-client.js';
+import { createSecret, type FetchLike, fetchChallenge, isProofOfWorkRequired, RelayError } from './relay-client.js';
 
 export type SecretInput = { type: 'text'; text: string } | { type: 'file'; name: string; mime: string; bytes: Uint8Array };
 
@@ -85,12 +84,34 @@ export function checkAgainstConfig(input: Omit<CreateLinkInput, 'onPhase' | 'kdf
     throw new CreateRefusedError('too_large', `the secret is larger than this relay accepts`, config.maxEnvelopeBytes, size);
 }
 
+let sealer: Promise<typeof import('@psst/protocol/secret')> | undefined;
+
+/**
+ * The sealing code (the envelope, XChaCha20-Poly1305) is a chunk of its own in a page bundle, so a composer shows
+ * at once. A load that fails (offline, the relay gone) is an unreachable relay, before anything is sent; it is
+ * tried again on the next create.
+ */
+function loadSealer(): Promise<typeof import('@psst/protocol/secret')> {
+  sealer ??= import('@psst/protocol/secret').catch((error: unknown) => {
+    sealer = undefined;
+    throw new RelayError('unreachable', 'the sealing code could not be loaded', undefined, undefined, undefined, { cause: error });
+  });
+  return sealer;
+}
+
+/** Loads what a create needs beyond what shows the composer (sealing, scrypt): a page calls it once it shows, so a create made offline later still seals. */
+export function prepareCreate(): void {
+  loadSealer().catch(() => undefined);
+  loadScrypt().catch(() => undefined);
+}
+
 export async function createLink(fetchFn: FetchLike, input: CreateLinkInput): Promise<CreatedLink> {
   const body = bodyOf(input.secret);
   checkAgainstConfig(input, body);
   const passphrase = input.passphrase === '' ? undefined : input.passphrase;
   const onProgress: ProgressCallback | undefined = input.onPhase ? (fraction) => input.onPhase?.('deriving', fraction) : undefined;
   input.onPhase?.(passphrase === undefined ? 'encrypting' : 'deriving', passphrase === undefined ? undefined : 0);
+  const { sealSecret } = await loadSealer();
   const sealed = await sealSecret({
     meta: metaOf(input.secret),
     body,

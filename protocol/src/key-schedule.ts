@@ -53,13 +53,15 @@ export function encodePassphrase(passphrase: string): Uint8Array {
   return encoder.encode(passphrase.normalize('NFC'));
 }
 
+/** scrypt, imported when first needed: in a page bundle it is a chunk of its own, loaded only for a passphrase. */
+export const loadScrypt = () => import('@noble/hashes/scrypt.js');
+
 /** PK = scrypt(NFC(passphrase), salt, N = 2^log2n, r, p, 32). */
 export async function derivePassphraseKey(passphrase: string, kdf: ScryptInput, onProgress?: ProgressCallback): Promise<Uint8Array> {
   assertKdfWithinLimits(kdf);
   if (kdf.salt.length !== SALT_BYTES) throw new EnvelopeError('scrypt salt must be 16 bytes');
   const N = 2 ** kdf.log2n;
-  // Imported here, not at the top: in a page bundle scrypt is then a chunk of its own, loaded only for a passphrase.
-  const { scryptAsync } = await import('@noble/hashes/scrypt.js');
+  const { scryptAsync } = await loadScrypt();
   return scryptAsync(encodePassphrase(passphrase), kdf.salt, {
     N,
     r: kdf.r,

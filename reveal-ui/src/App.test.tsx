@@ -1,6 +1,9 @@
 // @vitest-environment happy-dom
 // Every state of the page, rendered with happy-dom against a fake relay that
 // implements Look and Reveal (only fetch is replaced; the crypto is real).
+import { createTranslator, setTranslator } from '@psst/i18n';
+import { readLanguage } from '@psst/i18n/catalogue-files';
+import { useLanguage } from '@psst/i18n/testing';
 import { encodeB64u } from '@psst/protocol/b64u';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -8,7 +11,10 @@ import { createFakeRelay, json, ORIGIN } from '../test/fake-relay.js';
 import { App, type PageEnv } from './App.js';
 import { strings } from './strings.js';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  useLanguage('en');
+});
 
 function renderPage(href: string, relay: ReturnType<typeof createFakeRelay>, extra: Partial<PageEnv> = {}) {
   const forgetKey = vi.fn<() => void>();
@@ -274,6 +280,39 @@ describe('the reveal page', () => {
     await heading(strings.waiting.title);
     fireEvent.click(revealButton());
     await heading(strings.decryptFailed.title);
+  });
+
+  it('changes language in place when the host installs another: the revealed secret stays, nothing is asked again', async () => {
+    const relay = createFakeRelay();
+    const text = 'stays on screen\n';
+    const { link } = await relay.add({ body: text });
+    renderPage(link, relay);
+    await heading(strings.waiting.title);
+    fireEvent.click(revealButton());
+    await heading(strings.revealed.titleText);
+    const french = createTranslator('fr', readLanguage('fr'));
+    setTranslator(french);
+    await heading(french.t('revealed.titleText'));
+    expect(document.querySelector('.secret pre')?.textContent).toBe(text);
+    expect(screen.getByRole('button', { name: french.t('revealed.copy') })).toBeTruthy();
+    expect(relay.requests).toHaveLength(2);
+  });
+
+  it('shows the language switcher only for a host that offers one, and reports the choice', async () => {
+    const relay = createFakeRelay();
+    const { link } = await relay.add();
+    const chosen: string[] = [];
+    renderPage(link, relay, { onLanguage: (code) => chosen.push(code) });
+    await heading(strings.waiting.title);
+    const select = screen.getByLabelText('Language') as HTMLSelectElement;
+    expect(select.value).toBe('en');
+    expect([...select.options].map((o) => o.textContent)).toContain('العربية');
+    fireEvent.change(select, { target: { value: 'ar' } });
+    expect(chosen).toEqual(['ar']);
+    cleanup();
+    renderPage(link, relay);
+    await heading(strings.waiting.title);
+    expect(screen.queryByLabelText('Language')).toBeNull();
   });
 
   it('after a reload without the key, says the secret was revealed in this tab', async () => {

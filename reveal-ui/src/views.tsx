@@ -130,7 +130,7 @@ function SecretText({ text, clipboard }: { text: string; clipboard: Pick<Clipboa
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe: scrollable-region-focusable) */}
       <section class="secret" aria-label={t('revealed.titleText')} tabIndex={0}>
         {/* Never translated, spell-checked or corrected by the browser: a secret is shown as it was sent. */}
-        <pre ref={preRef} translate={false} class="notranslate" spellcheck={false} autocapitalize="off" autoCorrect="off">
+        <pre ref={preRef} dir="auto" translate={false} class="notranslate" spellcheck={false} autocapitalize="off" autoCorrect="off">
           {text === '' ? t('revealed.empty') : text}
         </pre>
       </section>
@@ -153,7 +153,7 @@ function SecretFile({ file }: { file: Extract<RevealedSecret, { type: 'file' }> 
   useEffect(() => () => URL.revokeObjectURL(url), [url]);
   return (
     <div class="file">
-      <p class="file-name" translate={false}>
+      <p class="file-name" dir="auto" translate={false}>
         {name}
       </p>
       <p class="muted">{t('revealed.fileInfo', { size: formatBytes(file.bytes.length), mime: sanitiseMime(file.mime) })}</p>

@@ -1,7 +1,7 @@
 // The web composer at / and /new: the shared composer UI on the relay's own
 // origin. The secret is encrypted in this page; only the envelope and the
 // verifiers go to the relay. The host's environment comes in as `env`.
-import { CreateRefusedError, createLink } from '@psst/client/create-link';
+import { CreateRefusedError, createLink, prepareCreate } from '@psst/client/create-link';
 import { entryFromCreate, type HistoryEntry } from '@psst/client/history';
 import { type FetchLike, loadRelayConfig } from '@psst/client/relay-client';
 import { Composer, type ComposerValues, type Progress, reportProgress } from '@psst/composer-ui/composer';
@@ -54,6 +54,7 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
   const refresh = () => void refreshHistory(deps).then(setEntries);
 
   useEffect(() => {
+    prepareCreate();
     void loadRelayConfig(env.fetch, env.origin).then(
       (known) => setConfig(known.config),
       (error: unknown) => {
