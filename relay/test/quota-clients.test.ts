@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { CreateSecretResponse } from '@psst/protocol/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORES, useStoreEnv } from '../../test-support/postgres.js';
+import { POSTGRES_AVAILABLE, STORES, useStoreEnv } from '../../test-support/postgres.js';
 import { ENGINES, type Reply, type RunningRelay, request, reveal, sealBody, startRelay } from './support.js';
 
 const CLIENT_MAX = 5;
@@ -87,4 +87,30 @@ describe.each(STORES)('per-client and per-network quotas (%s)', (store) => {
       expect(relay.logs()).not.toMatch(/2001:db8|198\.51\.100|20010db8/);
     },
   );
+});
+
+describe.runIf(POSTGRES_AVAILABLE)('per-client quotas across two relays on one PostgreSQL database', () => {
+  const database = useStoreEnv('postgres');
+
+  it('holds one client to its quota whichever relay it asks, with creates racing on both', { timeout: 60_000 }, async () => {
+    const env = { ...database.env(), PSST_CLIENT_MAX_SECRETS: String(CLIENT_MAX), PSST_NETWORK_MAX_SECRETS: String(NETWORK_MAX) };
+    const pair = await Promise.all(ENGINES.map((engine) => startRelay({ engine, env })));
+    try {
+      const sealed = await sealBody();
+      const replies = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          request((pair[i % 2] as RunningRelay).origin, '/api/secrets', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': `2001:db8:d:1::${(i + 1).toString(16)}` },
+            body: sealed.body,
+          }),
+        ),
+      );
+      const statuses = replies.map((r) => r.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(CLIENT_MAX);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(40 - CLIENT_MAX);
+    } finally {
+      await Promise.all(pair.map((relay) => relay.stop('SIGTERM')));
+    }
+  });
 });
