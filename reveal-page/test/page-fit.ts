@@ -38,6 +38,8 @@ export function findKeys(page: Page, keys: readonly string[]): Promise<string[]>
     const labels = [...document.querySelectorAll('[aria-label], [placeholder], [title]')].flatMap((el) =>
       ['aria-label', 'placeholder', 'title'].map((name) => el.getAttribute(name) ?? ''),
     );
+    // innerText, not textContent: what is shown (screen-reader-only and hidden text count in the labels above).
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader would see
     const text = [document.body.innerText, document.title, ...labels].join('\n');
     return keys.filter((key) => text.includes(key));
   }, keys);
