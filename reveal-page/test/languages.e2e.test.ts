@@ -24,6 +24,8 @@ const KEYS = Object.keys(readLanguage('en')).filter((key) => key.includes('.') &
 /** A secret a German word would not fit beside: one long token, then lines. */
 const SECRET = 'DATABASE_URL=postgres://psst:c0rrect-h0rse-battery-staple@db.internal.example:5432/psst_production\nline two\n';
 
+const LONG_FILE_NAME = 'Quartalsbericht-Geschäftsgeheimnisverwaltungsunterlagen-2026-endgültig.pdf';
+
 let relay: RunningRelay;
 let browser: LaunchedBrowser;
 
@@ -113,6 +115,13 @@ describe.each(LANGUAGE_CODES)('in %s', (lang) => {
       await checkState(page, `reveal-${lang}-already-viewed`, problems);
       await page.goto(secret.link.split('#')[0] as string);
       await heading(page, w.t('revealedHere.title'));
+      const file = await createTestSecret(relay.origin, {
+        file: { name: LONG_FILE_NAME, mime: 'application/pdf', bytes: new Uint8Array(3000) },
+      });
+      await page.goto(file.link);
+      await page.getByRole('button', { name: w.t('waiting.reveal') }).click();
+      await heading(page, w.t('revealed.titleFile'));
+      await checkState(page, `reveal-${lang}-file`, problems);
     } finally {
       await page.close();
     }
@@ -125,6 +134,10 @@ describe.each(LANGUAGE_CODES)('in %s', (lang) => {
     try {
       await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
       await checkState(page, `composer-${lang}-empty`, problems);
+      await page.locator('#file').setInputFiles({ name: LONG_FILE_NAME, mimeType: 'application/pdf', buffer: Buffer.alloc(3000) });
+      await page.locator('#file-name').waitFor();
+      await checkState(page, `composer-${lang}-file`, problems);
+      await page.locator('.file-card button').click();
       await page.locator('#secret').fill(SECRET);
       await page.locator('#passphrase').fill('correct horse battery staple');
       await page.getByRole('button', { name: w.t('composer.create') }).click();

@@ -158,7 +158,7 @@ function SecretFile({ file }: { file: Extract<RevealedSecret, { type: 'file' }> 
       </p>
       <p class="muted">{t('revealed.fileInfo', { size: formatBytes(file.bytes.length), mime: sanitiseMime(file.mime) })}</p>
       <a class="button primary" href={url} download={name}>
-        {t('revealed.download', { name })}
+        <Isolated text={t('revealed.download')} slot="{name}" value={name} />
       </a>
     </div>
   );
@@ -182,5 +182,17 @@ export function MessageView({
         </button>
       )}
     </div>
+  );
+}
+
+/** A sentence with a user's text in its `slot`, that text isolated (<bdi>) so its own direction cannot reorder the words around it. */
+function Isolated({ text, slot, value }: { text: string; slot: string; value: string }) {
+  const [before, after] = text.split(slot);
+  return (
+    <>
+      {before}
+      <bdi>{value}</bdi>
+      {after}
+    </>
   );
 }
