@@ -8,9 +8,7 @@ cd "$(dirname "$0")/.."
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 
-# chromium-l10n: Chromium's locale files. Chromium takes a UI language (--lang=<code>) only when its locale file is
-# installed, and that language picks the extension's catalogue in extension/test/languages.e2e.test.ts.
-apt_packages=(chromium chromium-l10n firefox-esr caddy prometheus prometheus-node-exporter shellcheck wrk jq postgresql)
+apt_packages=(chromium firefox-esr caddy prometheus prometheus-node-exporter shellcheck wrk jq postgresql)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
