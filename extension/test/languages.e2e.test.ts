@@ -160,6 +160,11 @@ describe.each(LANGUAGES.map((language) => language.code))('the extension in %s',
     expect(await page.title()).toBe(words.t('options.title'));
     await check(page, lang, 'options');
     expect(await directionOf(page, '#relay')).toBe('ltr');
+    // The longest words of the page: a refused address (plain http to another computer), nothing asked or saved.
+    await page.locator('#relay').fill('http://relay.example');
+    await page.locator('#relay').press('Enter');
+    await page.getByText(words.t('shareFailure.badRelayUrl.insecure')).waitFor();
+    await check(page, lang, 'options-refused');
     await page.close();
   });
 
