@@ -5,12 +5,24 @@ import { t } from '@psst/i18n';
 import { useEffect, useRef } from 'preact/hooks';
 import type { FailureWords } from './failure-words';
 
-export function ProblemNotice({ words, focus, onOpenOptions }: { words: FailureWords; focus: boolean; onOpenOptions?: () => void }) {
+export function ProblemNotice({
+  words,
+  focus,
+  failure,
+  onOpenOptions,
+}: {
+  words: FailureWords;
+  focus: boolean;
+  /** The failure the words are for, when the host keeps it: focus then moves only for a new failure, not when its words change language. */
+  failure?: unknown;
+  onOpenOptions?: () => void;
+}) {
   const box = useRef<HTMLDivElement>(null);
-  // Keyed on the words, not the object: a host that rebuilds the same words on every render does not steal focus.
+  // Keyed on the words (or the failure), not the words object: a host that rebuilds the same words on every render does not steal focus.
+  const shown = failure ?? `${words.title}\n${words.message}`;
   useEffect(() => {
     if (focus) box.current?.focus();
-  }, [focus, words.title, words.message]);
+  }, [focus, shown]);
   return (
     <div class="problem" role="alert" tabIndex={-1} ref={box}>
       <strong>{words.title}</strong>

@@ -233,12 +233,29 @@ describe('the language switcher', () => {
     try {
       await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
       await page.locator('#secret').fill(SECRET);
+      // A failure on screen: offline when Create is pressed.
+      await browser.context.setOffline(true);
+      try {
+        await page.getByRole('button', { name: words('en').t('composer.create') }).click();
+        await page
+          .getByRole('alert')
+          .filter({ hasText: words('en').t('failure.offline.title') })
+          .waitFor();
+      } finally {
+        await browser.context.setOffline(false);
+      }
       await page.getByLabel(words('en').t('language.switcher')).focus();
       await page.keyboard.press('End'); // the last language, by keyboard only
       await page.locator('html[lang="ar"]').waitFor();
       expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
       expect(await page.getByRole('button', { name: words('ar').t('composer.create') }).isVisible()).toBe(true);
       expect(await page.locator('#secret').inputValue()).toBe(SECRET);
+      // The failure is in Arabic now, and focus stayed on the switcher (a new language is not a new failure).
+      await page
+        .getByRole('alert')
+        .filter({ hasText: words('ar').t('failure.offline.title') })
+        .waitFor();
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('language');
     } finally {
       await page.close();
     }

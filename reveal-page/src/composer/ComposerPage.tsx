@@ -130,7 +130,7 @@ export function ComposerPage({ env }: { env: ComposerEnv }) {
       <main class="card composer-page" aria-busy={config === null || progress !== null} data-ready={config ? '' : undefined}>
         <h1>{t('webComposer.title')}</h1>
         <p class="muted">{t('webComposer.intro')}</p>
-        {shown && <ProblemNotice words={shown} focus={problem !== null} />}
+        {shown && <ProblemNotice words={shown} focus={problem !== null} failure={problem ?? undefined} />}
         {config === null ? (
           <p class="hint">{t('webComposer.loading')}</p>
         ) : created ? (
