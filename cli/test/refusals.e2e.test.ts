@@ -176,7 +176,9 @@ describe('create: what the relay allows and answers', () => {
     expect((await runPsst([], { home: fullHome, input: 'fills it' })).code).toBe(0);
     const result = await runPsst([], { home: fullHome, input: 'no room' });
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain('The relay refused: This relay holds as many secrets as it can right now (its limit of active secrets for everyone); try again later.');
+    expect(result.stderr).toContain(
+      'The relay refused: This relay holds as many secrets as it can right now (its limit of active secrets for everyone); try again later.',
+    );
     const json = await runPsst(['--json'], { home: fullHome, input: 'no room' });
     expect(jsonError(json.stderr)).toMatchObject({ error: 'storage_full', status: 503, exitCode: 3 });
     fullHome.remove();
