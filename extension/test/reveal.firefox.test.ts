@@ -50,12 +50,18 @@ const address = (tab: Pick<RevealTab, 'evaluate'>) => tab.evaluate(() => locatio
 /** The puppeteer tab whose document is at `url`, once the extension has opened it. */
 async function findTab(url: string) {
   await expect.poll(tabUrls, { timeout: 10_000 }).toContain(url);
-  for (const page of await firefox.browser.pages()) {
-    const tab = tabOf(page);
-    if ((await address(tab).catch(() => '')) === url) {
-      await page.bringToFront();
-      return tab;
+  // The browser lists the tab before its document always answers an evaluation (one still loading fails
+  // it): scan the pages again until one answers with the address, within a bound.
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    for (const page of await firefox.browser.pages()) {
+      const tab = tabOf(page);
+      if ((await address(tab).catch(() => '')) === url) {
+        await page.bringToFront();
+        return tab;
+      }
     }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`no tab at ${url}`);
 }
