@@ -19,7 +19,10 @@ const table = (page: typeof reveal) =>
     .join(', ');
 
 describe('the built reveal page and composer', () => {
-  it('keeps the reveal page within 30 KB gzip in every language (HTML + JS + CSS it loads, and its language)', () => {
+  // What this holds to 30 KB is the first load: HTML, JS and CSS before the Look, and the reader's catalogue. The
+  // decrypting chunk (fetched after the Look, for every reveal) and scrypt (only for a passphrase) come on top and are
+  // printed, not budgeted: a reveal without a passphrase loads about 6 KB more, one with a passphrase about 8 KB.
+  it('keeps the reveal page’s first load within 30 KB gzip in every language (HTML + JS + CSS before the Look, and its language)', () => {
     console.log(
       `reveal page: ${reveal.totalGzipBytes} B gzip in its heaviest language (${reveal.largestLanguage}) of ${BUDGET_BYTES} B budget; code ${reveal.codeGzipBytes} B, lazy ${reveal.lazyGzipBytes} B`,
       reveal.files,
