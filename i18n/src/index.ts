@@ -1,6 +1,6 @@
 // The translator every UI calls: `t(key, params)`. The host (the reveal page,
 // the web composer, the extension) installs one at start with setTranslator:
-// the pages load only the active language's catalogues (load.ts), the
+// the pages fetch only the active language's catalogue file (reveal-page's Vite plugin), the
 // extension reads its generated _locales through browser.i18n (extension.ts).
 
 import type common from '../locales/en/common.json';
