@@ -4,12 +4,11 @@
 // the failure beside it.
 import { type CreatePhase, envelopeBytesFor } from '@psst/client/create-link';
 import { estimateStrength, type StrengthLevel } from '@psst/client/passphrase-strength';
-import { t } from '@psst/i18n';
+import { formatBytes, t } from '@psst/i18n';
 import type { RelayConfigResponse } from '@psst/protocol/api';
 import type { SecretMeta } from '@psst/protocol/framing';
 import { maxBodyBytes } from '@psst/protocol/limits';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatBytes } from './failure-words';
 import { LimitFields } from './LimitFields';
 import { clampTtl, clampViews } from './limits';
 import { type ComposerValues, mimeOf } from './secret-input';

@@ -1,9 +1,9 @@
 // The new link: shown once, with Copy, a QR code and what the recipient will
 // see. It is never stored.
-import { t } from '@psst/i18n';
+import { formatBytes, t } from '@psst/i18n';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { SECRET_FIELD } from './Composer';
-import { formatBytes, formatDuration } from './failure-words';
+import { formatDuration } from './failure-words';
 import { QrCode } from './QrCode';
 import type { ComposerValues } from './secret-input';
 

@@ -2,7 +2,7 @@ import { CreateRefusedError } from '@psst/client/create-link';
 import { ProofOfWorkError } from '@psst/client/proof-of-work';
 import { RelayError } from '@psst/client/relay-client';
 import { describe, expect, it } from 'vitest';
-import { describeRelayFailure, formatBytes } from './failure-words';
+import { describeRelayFailure } from './failure-words';
 
 function api(status: number, error: string, message = 'm', retryAfter?: number) {
   return new RelayError('api', message, status, { error: error as 'internal', message }, retryAfter);
@@ -18,7 +18,7 @@ describe('describeRelayFailure', () => {
     expect(describeRelayFailure(new CreateRefusedError('too_large', 'x', 1_048_576, 2_000_000))?.message).toBe(
       'This relay accepts secrets up to 1 MB once encrypted. Share something smaller.',
     );
-    expect(describeRelayFailure(api(413, 'payload_too_large', 'larger than 65536 bytes'))?.message).toContain('up to 64 KB');
+    expect(describeRelayFailure(api(413, 'payload_too_large', 'larger than 65536 bytes'))?.message).toContain('up to 64 kB');
   });
 
   it('tells storage full, creation disabled and a failing relay apart', () => {
@@ -62,14 +62,5 @@ describe('describeRelayFailure', () => {
 
   it('leaves failures that are not the relay to the host', () => {
     expect(describeRelayFailure(new Error('boom'))).toBeNull();
-  });
-});
-
-describe('formatBytes', () => {
-  it('counts in KB and MB of 1024', () => {
-    expect(formatBytes(0)).toBe('0 bytes');
-    expect(formatBytes(1)).toBe('1 byte');
-    expect(formatBytes(1536)).toBe('2 KB');
-    expect(formatBytes(1_048_576)).toBe('1 MB');
   });
 });

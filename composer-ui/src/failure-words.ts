@@ -7,7 +7,7 @@
 import { CreateRefusedError } from '@psst/client/create-link';
 import { describeDuration } from '@psst/client/format';
 import { RelayError } from '@psst/client/relay-client';
-import { currentLanguage, t } from '@psst/i18n';
+import { currentLanguage, formatBytes, t } from '@psst/i18n';
 import type { ErrorCode } from '@psst/protocol/api';
 import { DEFAULT_MAX_ENVELOPE_BYTES } from '@psst/protocol/limits';
 
@@ -26,13 +26,6 @@ export interface FailureHost {
   settings?: boolean | string;
   /** navigator.onLine: false means the browser knows it has no network. */
   online?: boolean;
-}
-
-/** 1536 → "2 KB", 1048576 → "1 MB" (1 KB = 1024 bytes, as file managers count), in the active language. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return t('size.megabytes', { size: Math.round((bytes / (1024 * 1024)) * 10) / 10 });
-  if (bytes >= 1024) return t('size.kilobytes', { size: Math.round(bytes / 1024) });
-  return t('size.bytes', { count: bytes });
 }
 
 /** A duration in the active language: 3600 → "1 hour". */

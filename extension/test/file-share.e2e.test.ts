@@ -50,7 +50,7 @@ async function openPopup(): Promise<Page> {
   await page.goto(`chrome-extension://${extensionId}/popup.html`);
   await page.locator('#secret').waitFor();
   // The relay's settings have arrived once the limit they give is shown.
-  await page.getByText(/Up to 192 KB/).waitFor();
+  await page.getByText(/Up to 192 kB/).waitFor();
   return page;
 }
 
@@ -121,7 +121,7 @@ describe('the popup shares files', () => {
     await popup
       .locator('#file')
       .setInputFiles({ name: 'too big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(MAX_ENVELOPE_BYTES) });
-    await popup.getByRole('alert').filter({ hasText: 'This file is 256 KB: this relay accepts up to 192 KB.' }).waitFor();
+    await popup.getByRole('alert').filter({ hasText: 'This file is 256 kB: this relay accepts up to 192 kB.' }).waitFor();
     await popup.getByRole('button', { name: 'Create link' }).click();
     await popup.screenshot({ path: join(artifacts, 'popup-file-too-large.png'), fullPage: true });
     expect(posts.length).toBe(before);

@@ -71,7 +71,11 @@ export function formatRelative(target: Date, now: Date = new Date()): string {
   return rtf.format(sign * Math.round(Math.abs(seconds) / 86_400), 'day');
 }
 
-/** A size in bytes, KB or MB (1024-based, as the limits are stated), with the language's unit names. */
+/**
+ * A size in bytes, kB or MB (1024-based, as the limits are stated and file managers count), with the
+ * language's unit names: 1 → "1 byte", 1536 → "2 kB", 1572864 → "1.5 MB". Kilobytes are whole, so a
+ * limit just under a round number reads "960 kB", not "959.9 kB"; megabytes keep one decimal.
+ */
 export function formatBytes(bytes: number): string {
   const unit = (value: number, name: 'byte' | 'kilobyte' | 'megabyte', digits: number) =>
     new Intl.NumberFormat(current.lang, {
@@ -81,6 +85,6 @@ export function formatBytes(bytes: number): string {
       maximumFractionDigits: digits,
     }).format(value);
   if (bytes < 1024) return unit(bytes, 'byte', 0);
-  if (bytes < 1024 * 1024) return unit(bytes / 1024, 'kilobyte', 1);
+  if (bytes < 1024 * 1024) return unit(bytes / 1024, 'kilobyte', 0);
   return unit(bytes / 1024 / 1024, 'megabyte', 1);
 }

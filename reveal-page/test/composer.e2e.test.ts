@@ -276,7 +276,7 @@ describe('the web composer in Chromium, served by the relay', () => {
     // One byte more is refused before anything is encrypted or sent, with the limit in words.
     const before = (await page.evaluate(() => performance.getEntriesByType('resource').length)) as number;
     await page.locator('#file').setInputFiles({ name: largestName, mimeType: mime, buffer: Buffer.alloc(largest + 1) });
-    await page.getByRole('alert').filter({ hasText: 'this relay accepts up to 960 KB' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'this relay accepts up to 960 kB' }).waitFor();
     await page.getByRole('button', { name: 'Create link' }).click();
     await screenshots(page, 'error-too-large');
     expect(await page.evaluate(() => performance.getEntriesByType('resource').length)).toBe(before);
@@ -298,7 +298,7 @@ describe('the web composer in Chromium, served by the relay', () => {
     await page.locator('form.composer.dragging').waitFor();
     await page.locator('form.composer').dispatchEvent('drop', { dataTransfer: dropped });
     await page.locator('.file-card').filter({ hasText: 'dropped notes.txt' }).waitFor();
-    expect(await page.locator('.file-card').textContent()).toContain('3 KB · text/plain');
+    expect(await page.locator('.file-card').textContent()).toContain('3 kB · text/plain');
     const got = await revealFile(await createAndTime(page));
     expect([got.name, sha256(got.bytes)]).toEqual(['dropped notes.txt', sha256(bytes)]);
     await page.close();
@@ -405,11 +405,11 @@ describe('the web composer under the relay settings and its failures', () => {
     expect(await page.locator('#ttl option').allTextContents()).toEqual(['5 minutes', '1 hour', '2 hours']);
     expect(await page.locator('#views').getAttribute('max')).toBe('3');
     await page.getByText('up to 3', { exact: true }).waitFor();
-    await page.getByText(/Up to 32 KB/).waitFor();
+    await page.getByText(/Up to 32 kB/).waitFor();
     await page.locator('#views').fill('9');
     expect(await page.locator('#views').inputValue()).toBe('3');
     await page.locator('#file').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(70_000) });
-    await page.getByRole('alert').filter({ hasText: 'This file is 68 KB: this relay accepts up to 32 KB.' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'This file is 68 kB: this relay accepts up to 32 kB.' }).waitFor();
     await page.getByRole('button', { name: 'Remove file' }).click();
     await screenshots(page, 'limits');
 
