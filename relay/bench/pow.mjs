@@ -8,54 +8,29 @@
 //     and without DevTools' 4× CPU throttling (the usual stand-in for a mid-range phone).
 // Every solution is sent back as a create and must be accepted. Prints one JSON object.
 // Usage: node relay/bench/pow.mjs [challenges=20]   (needs `pnpm build`; progress on stderr)
-import { spawn } from 'node:child_process';
 import { pbkdf2Sync } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { encodeB64u } from '@psst/protocol/b64u';
 import { sealSecret } from '@psst/protocol/secret';
 import { chromium } from 'playwright-core';
-import { RELAY_NODE_FLAGS } from './lib/node-flags.mjs';
+import { startBenchRelay } from './lib/relay.mjs';
 
 const N = Number(process.argv[2] ?? 20);
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const solverPath = fileURLToPath(new URL('../../client/dist/proof-of-work.js', import.meta.url));
-for (const file of [main, solverPath]) if (!existsSync(file)) throw new Error(`${file} is missing: run pnpm build first`);
+if (!existsSync(solverPath)) throw new Error(`${solverPath} is missing: run pnpm build first`);
 const { solveProofOfWork } = await import(solverPath);
 
-const dir = mkdtempSync(join(tmpdir(), 'psst-pow-'));
-const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, main], {
-  env: {
-    ...process.env,
-    PSST_PORT: '0',
-    PSST_METRICS_PORT: '0',
-    PSST_DB_PATH: join(dir, 'psst.db'),
-    PSST_RATE_LIMIT_CREATE: '0',
-    PSST_RATE_LIMIT_READ: '0',
-    PSST_PROOF_OF_WORK: 'always',
-    PSST_LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const port = await new Promise((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (chunk) => {
-    out += chunk;
-    const line = out.split('\n').find((l) => l.includes('"listening"'));
-    if (line) resolve(JSON.parse(line).port);
-  });
-  child.once('exit', (code) => reject(new Error(`relay exited ${code}`)));
-});
-const origin = `http://127.0.0.1:${port}`;
+const relay = await startBenchRelay({ PSST_PROOF_OF_WORK: 'always' });
+const { origin } = relay;
+/** A kept-alive socket the relay closed while the solver was busy fails once; a fresh one is used then. */
+const fetchRelay = (path, init) => fetch(origin + path, init).catch(() => fetch(origin + path, init));
 
 /** One after the other: the relay caps one client's requests in progress. */
 async function challenges(count) {
   const list = [];
   for (let i = 0; i < count; i++) {
-    const get = () => fetch(`${origin}/api/challenge`);
-    const answer = await get().catch(get);
+    const answer = await fetchRelay('/api/challenge');
     if (answer.status !== 200) throw new Error(`challenge answered ${answer.status}: ${await answer.text()}`);
     list.push(await answer.json());
   }
@@ -64,9 +39,7 @@ async function challenges(count) {
 const sealed = await sealSecret({ meta: { type: 'text' }, body: new TextEncoder().encode('bench') });
 async function expectAccepted(proofOfWork) {
   const body = JSON.stringify({ envelope: encodeB64u(sealed.envelope), accessVerifier: sealed.accessVerifier, ttl: 3600, proofOfWork });
-  const post = () => fetch(`${origin}/api/secrets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  // A kept-alive socket the relay closed while the solver was busy fails once; a fresh one is used then.
-  const answer = await post().catch(post);
+  const answer = await fetchRelay('/api/secrets', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   if (answer.status !== 201) throw new Error(`create answered ${answer.status}: ${await answer.text()}`);
 }
 const hex = (bytes) => Buffer.from(bytes).toString('hex');
@@ -170,6 +143,5 @@ const result = { challenges: N, node: process.version };
     await browser.close();
   }
 }
-child.kill('SIGTERM');
-rmSync(dir, { recursive: true, force: true });
+await relay.stop();
 console.log(JSON.stringify(result, null, 2));

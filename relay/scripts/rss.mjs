@@ -3,20 +3,14 @@
 // create+reveal pairs (default 10 000; rate limits off), and the peak (VmHWM).
 // Usage: node relay/scripts/rss.mjs [pairs] [concurrency]
 // Prints one JSON line per engine. Needs `pnpm build` first.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { encodeB64u } from '@psst/protocol/b64u';
 import { sealSecret } from '@psst/protocol/secret';
-import { RELAY_NODE_FLAGS } from '../bench/lib/node-flags.mjs';
+import { startBenchRelay } from '../bench/lib/relay.mjs';
 
 const PAIRS = Number(process.argv[2] ?? 10_000);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
-const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-if (!existsSync(main)) throw new Error(`${main} is missing: run pnpm build first`);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const status = (pid, field) =>
@@ -39,30 +33,8 @@ function send(agent, port, method, path, body, token) {
 }
 
 async function measure(engine, sealed) {
-  const dir = mkdtempSync(join(tmpdir(), 'psst-rss-'));
-  const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, main], {
-    env: {
-      ...process.env,
-      PSST_HTTP_ENGINE: engine,
-      PSST_PORT: '0',
-      PSST_METRICS_PORT: '0',
-      PSST_DB_PATH: join(dir, 'psst.db'),
-      PSST_RATE_LIMIT_CREATE: '0',
-      PSST_RATE_LIMIT_READ: '0',
-      PSST_MAX_CLIENT_REQUESTS: '0',
-      PSST_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const line = out.split('\n').find((l) => l.includes('"listening"'));
-      if (line) resolve(JSON.parse(line).port);
-    });
-    child.once('exit', (code) => reject(new Error(`relay exited ${code}`)));
-  });
+  const relay = await startBenchRelay({ PSST_HTTP_ENGINE: engine, PSST_MAX_CLIENT_REQUESTS: '0' });
+  const { child, port } = relay;
   await sleep(2000);
   const idleMb = status(child.pid, 'VmRSS');
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -86,9 +58,7 @@ async function measure(engine, sealed) {
   agent.destroy();
   await sleep(5000);
   const settledMb = status(child.pid, 'VmRSS');
-  child.kill('SIGTERM');
-  const code = await new Promise((resolve) => child.once('exit', resolve));
-  rmSync(dir, { recursive: true, force: true });
+  const code = await relay.stop();
   const round = (n) => Math.round(n * 10) / 10;
   return {
     engine,

@@ -1,4 +1,4 @@
-// Child processes of the benchmark: pinned to a core with taskset, tracked,
+// Child processes of the benchmark: tracked (most pinned to a core with taskset)
 // and all killed when the benchmark exits for any reason (error included).
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
@@ -26,14 +26,19 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
+/** Spawns `command args` pinned to `core` (a taskset cpu list) and tracks it (options: as spawnTracked's). */
+export function spawnPinned(core, command, args, options = {}) {
+  return spawnTracked('taskset', ['-c', String(core), command, ...args], options);
+}
+
 /**
- * Spawns `command args` pinned to `core` (a taskset cpu list) and tracks it.
+ * Spawns `command args` and tracks it (killed when the benchmark exits), its output readable with childOutput.
  * With `logFile`, stdout and stderr go to that file (the relay logs a line per
  * request: a pipe would make the benchmark read them on the measured cores).
  */
-export function spawnPinned(core, command, args, { logFile, env, ...options } = {}) {
+export function spawnTracked(command, args, { logFile, env, ...options } = {}) {
   const fd = logFile ? openSync(logFile, 'a') : undefined;
-  const child = spawn('taskset', ['-c', String(core), command, ...args], {
+  const child = spawn(command, args, {
     stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],
     ...options,
     env: { ...process.env, ...env },
@@ -44,16 +49,15 @@ export function spawnPinned(core, command, args, { logFile, env, ...options } = 
   child.logFile = logFile;
   child.stdoutText = '';
   child.stderrText = '';
-  if (fd === undefined) {
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      child.stdoutText = (child.stdoutText + chunk).slice(-65_536);
-    });
-    child.stderr.on('data', (chunk) => {
-      child.stderrText = (child.stderrText + chunk).slice(-65_536);
-    });
-  }
+  // Either may be inherited instead (options.stdio).
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk) => {
+    child.stdoutText = (child.stdoutText + chunk).slice(-65_536);
+  });
+  child.stderr?.on('data', (chunk) => {
+    child.stderrText = (child.stderrText + chunk).slice(-65_536);
+  });
   return child;
 }
 
