@@ -4,46 +4,17 @@
 //
 //   node relay/bench/create-cpu.mjs relay/dist            # microseconds of CPU per create
 //   node relay/bench/create-cpu.mjs /elsewhere/relay/dist # e.g. a build from before a change
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { GROUP_COMMIT } from './lib/modes.mjs';
+import { importOpenStore, secretMaker, storeOptions } from './lib/store.mjs';
 
-const dist = resolve(process.argv[2] ?? 'relay/dist');
-const sync = process.argv[3] ?? 'NORMAL';
-const { openStore } = await import(`${dist}/store/sqlite-store.js`);
+const openStore = await importOpenStore(process.argv[2]);
+const synchronous = process.argv[3] ?? 'NORMAL';
 const dir = mkdtempSync(join(tmpdir(), 'psst-cpu-'));
-const HOUR = 3_600_000;
-const store = openStore({
-  path: join(dir, 'psst.db'),
-  maxActiveSecrets: 1e8,
-  maxStoreBytes: 1e13,
-  tombstoneRetentionMs: 24 * HOUR,
-  clientQuotas: {
-    clientMaxSecrets: 1e12,
-    clientMaxBytes: 1e15,
-    networkMaxSecrets: 1e12,
-    networkMaxBytes: 1e15,
-    keyRotationMs: 8 * 24 * HOUR,
-  },
-  groupCommit: { maxBatch: 64, maxWaitMs: 0 },
-  synchronous: sync,
-});
-const envelope = randomBytes(2090);
-const verifier = randomBytes(32);
-let sender = 0;
-const secret = (now) => ({
-  client: { client: `10.0.${(sender >> 8) & 3}.${sender & 255}`, network: `net:0a00${((sender++ >> 2) & 255).toString(16)}/24` },
-  id: randomBytes(16).toString('base64url'),
-  envelope,
-  accessVerifier: verifier,
-  passphraseVerifier: null,
-  manageVerifier: verifier,
-  kdf: null,
-  views: 1,
-  createdAt: now,
-  expiresAt: now + HOUR,
-});
+const store = openStore(storeOptions(join(dir, 'psst.db'), { synchronous, ...GROUP_COMMIT }));
+const secret = secretMaker(2090);
 const N = 30_000;
 for (let i = 0; i < 2_000; i += 64) await Promise.all(Array.from({ length: 64 }, () => store.create(secret(Date.now()))));
 const before = process.cpuUsage();

@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { importOpenStore, secretMaker, storeOptions } from './lib/store.mjs';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
 const dir = mkdtempSync(join(tmpdir(), 'psst-store-ceiling-'));
@@ -44,43 +45,13 @@ function fileBytes() {
 }
 
 async function runStore() {
-  const { openStore } = await import(options.dist ? `${options.dist}/store/sqlite-store.js` : '../dist/store/sqlite-store.js');
-  const envelope = randomBytes(options.envelopeBytes);
-  const verifier = randomBytes(32);
-  // Creates come from 1 024 clients in 256 networks, as the relay's per-client quotas see them (counted, never refused).
-  let sender = 0;
-  const newSecret = (now) => ({
-    client: { client: `10.0.${(sender >> 8) & 3}.${sender & 255}`, network: `net:0a00${((sender++ >> 2) & 255).toString(16)}/24` },
-    id: newId(),
-    envelope,
-    accessVerifier: verifier,
-    passphraseVerifier: null,
-    manageVerifier: verifier,
-    kdf: null,
-    views: 1,
-    createdAt: now,
-    expiresAt: now + HOUR,
-  });
-  const storeOptions = (synchronous, maxBatch, maxWaitMs) => ({
-    path: dbPath,
-    maxActiveSecrets: 10_000_000,
-    maxStoreBytes: 1e12,
-    clientQuotas: {
-      clientMaxSecrets: 1e12,
-      clientMaxBytes: 1e15,
-      networkMaxSecrets: 1e12,
-      networkMaxBytes: 1e15,
-      keyRotationMs: 8 * 24 * HOUR,
-    },
-    tombstoneRetentionMs: 24 * HOUR,
-    groupCommit: { maxBatch, maxWaitMs },
-    synchronous,
-  });
+  const openStore = await importOpenStore(options.dist);
+  const newSecret = secretMaker(options.envelopeBytes);
 
   // The pool of secrets that look and reveal read, written fast (big NORMAL batches), then reopened as measured.
   const pool = [];
   if (options.scenario === 'look' || options.scenario === 'reveal') {
-    const filler = openStore(storeOptions('NORMAL', 1024, 0));
+    const filler = openStore(storeOptions(dbPath, { synchronous: 'NORMAL', maxBatch: 1024, maxWaitMs: 0 }));
     const now = Date.now();
     for (let done = 0; done < options.pool; done += 1024) {
       const batch = [];
@@ -94,7 +65,7 @@ async function runStore() {
     await filler.close();
   }
 
-  const store = openStore(storeOptions(options.synchronous, options.maxBatch, options.maxWaitMs));
+  const store = openStore(storeOptions(dbPath, options));
   const latencies = new Float64Array(4_000_000);
   let ops = 0;
   let failures = 0;
