@@ -1,11 +1,16 @@
 // Launches Debian's Firefox ESR through puppeteer-core over WebDriver BiDi
 // (playwright-core drives only its own patched Firefox), kept off the network,
 // optionally with the extension's firefox-mv2 build installed as a temporary
-// add-on under a fixed moz-extension host. Recipe: ../shared/FIREFOX.md.
+// add-on under a fixed moz-extension host; startFirefoxSetup adds the relay
+// serving the built reveal page behind a front door, as every Firefox suite
+// starts. Recipe: ../shared/FIREFOX.md.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type EvaluateFunc, type Page } from 'puppeteer-core';
+import { type FrontDoor, startFrontDoor } from './front-door.js';
+import { type RunningRelay, startRelay } from './relay.js';
+import { type Poll, pollUntil, revealTabDriver, WAIT_MS } from './reveal-tab.js';
 
 export const FIREFOX_PATH = process.env.PSST_FIREFOX ?? '/usr/bin/firefox-esr';
 /** The extension's gecko id (extension/wxt.config.ts) and the moz-extension host the tests give it. */
@@ -17,8 +22,6 @@ export const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
 const LAUNCH_TIMEOUT_MS = 30_000;
 const PROTOCOL_TIMEOUT_MS = 30_000;
 const CLOSE_TIMEOUT_MS = 10_000;
-/** Generous: with every helper's tests on the 2 shared cores an extension page once took over 20 s to render. */
-export const WAIT_MS = 30_000;
 
 const PREFS: Record<string, unknown> = {
   // With MOZ_DISABLE_NONLOCAL_CONNECTIONS (below), this keeps Firefox from resolving Mozilla's hosts.
@@ -150,6 +153,57 @@ export async function launchFirefoxWithExtension(extensionDir: string): Promise<
   return { ...launched, openExtensionPage, background };
 }
 
+const REPO = join(import.meta.dirname, '..');
+/** The builds the Firefox suites load: the extension's firefox-mv2 and the reveal page the relay serves. */
+export const FIREFOX_EXTENSION_DIR = join(REPO, 'extension', '.output', 'firefox-mv2');
+export const REVEAL_DIST = join(REPO, 'reveal-page', 'dist');
+
+/** What a Firefox suite starts with: the relay serving the built reveal page, a front door recording every request to it, and Firefox. */
+export interface FirefoxSetup<F extends LaunchedFirefox> {
+  relay: RunningRelay;
+  /** The relay as http://127.0.0.1:PORT, logging every request before the relay sees it. */
+  door: FrontDoor;
+  firefox: F;
+  /** Closes Firefox, the door and the relay. */
+  close(): Promise<void>;
+}
+
+/**
+ * Checks that the builds are there (naming the command that makes a missing one), starts the relay
+ * serving reveal-page/dist behind a front door, and launches Firefox: with the firefox-mv2 build
+ * installed for `{ extension: true }`. What is started is stopped again if a later step fails.
+ */
+export async function startFirefoxSetup(options: { extension: true }): Promise<FirefoxSetup<FirefoxWithExtension>>;
+export async function startFirefoxSetup(options?: { extension?: false }): Promise<FirefoxSetup<LaunchedFirefox>>;
+export async function startFirefoxSetup(options: { extension?: boolean } = {}): Promise<FirefoxSetup<LaunchedFirefox>> {
+  const builds: [string, string][] = [[join(REVEAL_DIST, 'index.html'), 'pnpm --filter @psst/reveal-page build']];
+  if (options.extension) builds.unshift([join(FIREFOX_EXTENSION_DIR, 'manifest.json'), 'pnpm --filter @psst/extension build']);
+  for (const [path, command] of builds) {
+    if (!existsSync(path)) throw new Error(`${path} is missing: run \`${command}\` first (the root \`pnpm test\` builds before testing)`);
+  }
+  const relay = await startRelay({ staticDir: REVEAL_DIST });
+  let door: FrontDoor | undefined;
+  try {
+    door = await startFrontDoor(relay.origin);
+    const firefox = options.extension ? await launchFirefoxWithExtension(FIREFOX_EXTENSION_DIR) : await launchFirefox();
+    const opened = door;
+    return {
+      relay,
+      door: opened,
+      firefox,
+      async close() {
+        await firefox.close();
+        await opened.close();
+        await relay.stop();
+      },
+    };
+  } catch (error) {
+    await door?.close();
+    await relay.stop();
+    throw error;
+  }
+}
+
 declare const browser: unknown;
 
 /**
@@ -158,67 +212,30 @@ declare const browser: unknown;
  * redirect to an extension page, a reload) instead of retrying it, and requestAnimationFrame
  * stops in a tab that is not in front.
  */
-export async function pollPage<T, A>(page: Page, fn: (arg: A) => T, arg: A, what: string, timeoutMs = WAIT_MS): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = (await page.evaluate(fn as EvaluateFunc<[A]>, arg)) as T;
-      if (value) return value as NonNullable<T>;
-      last = value;
-    } catch (error) {
-      last = error; // the document is being replaced: try again in the next one
-    }
-    if (Date.now() > end) {
-      const state = await page
+export function pollPage<T, A>(page: Page, fn: (arg: A) => T, arg: A, what: string, timeoutMs = WAIT_MS): Promise<NonNullable<T>> {
+  return pollUntil(
+    () => page.evaluate(fn as EvaluateFunc<[A]>, arg) as Promise<T>,
+    what,
+    async () =>
+      `the tab: ${await page
         .evaluate(() => `${location.href} (${document.readyState}): ${document.body?.textContent?.slice(0, 300) ?? '(no body)'}`)
-        .catch((error: unknown) => `(unreadable: ${String(error)})`);
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)}; the tab: ${state})`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+        .catch((error: unknown) => `(unreadable: ${String(error)})`)}`,
+    timeoutMs,
+  );
 }
 
 /**
  * A tab driven by puppeteer with the reads and waits the browser suites share
- * (the RevealTab of reveal-page/test/reveal-cases.ts). `loading` is the heading
- * shown before the page has looked the link up.
+ * (the RevealTab of reveal-page/test/reveal-cases.ts; the in-page waits are
+ * reveal-tab.ts's, through pollPage). `loading` is the heading shown before the
+ * page has looked the link up.
  */
 export function firefoxTab(page: Page, options: { downloadDir: string; loading: string }) {
+  const poll: Poll = (fn, arg, what) => pollPage(page, fn, arg, what);
   const present = (selector: string) => pollPage(page, (s: string) => document.querySelector(s) !== null, selector, selector);
   return {
     page,
-    settledHeading(): Promise<string> {
-      return pollPage(
-        page,
-        (loading: string) => {
-          const text = document.querySelector('h1')?.textContent;
-          return text && text !== loading ? text : '';
-        },
-        options.loading,
-        'a heading other than the loading one',
-      );
-    },
-    async waitForHeading(title: string): Promise<void> {
-      await pollPage(page, (t: string) => document.querySelector('h1')?.textContent === t, title, `the heading ${JSON.stringify(title)}`);
-    },
-    async waitForText(selector: string, text: string): Promise<void> {
-      await pollPage(
-        page,
-        ([s, t]: [string, string]) => [...document.querySelectorAll(s)].some((e) => e.textContent === t),
-        [selector, text] as [string, string],
-        `${selector} reading ${JSON.stringify(text)}`,
-      );
-    },
-    /** Waits until the tab shows a document whose address starts with `prefix`. */
-    async waitForAddress(prefix: string): Promise<void> {
-      await pollPage(
-        page,
-        (p: string) => location.href.startsWith(p) && document.readyState !== 'loading',
-        prefix,
-        `an address starting ${prefix}`,
-      );
-    },
+    ...revealTabDriver(poll, options.loading),
     async click(selector: string): Promise<void> {
       await present(selector);
       const element = await page.waitForSelector(selector, { visible: true });

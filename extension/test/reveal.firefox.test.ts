@@ -6,23 +6,27 @@
 // (reveal-page/test/reveal-cases.ts). Then a link clicked in a page, a relay
 // without permission and the setting off (the relay's page opens), the popup's
 // "Open a link" and the "Open with psst" menu.
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { t } from '@psst/i18n';
 import { strings } from '@psst/reveal-ui/strings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRevealCases, type RevealHost, type RevealTab } from '../../reveal-page/test/reveal-cases';
-import { EXTENSION_ORIGIN, type FirefoxWithExtension, firefoxTab, launchFirefoxWithExtension, pollPage } from '../../test-support/firefox';
+import {
+  EXTENSION_ORIGIN,
+  type FirefoxSetup,
+  type FirefoxWithExtension,
+  firefoxTab,
+  pollPage,
+  REVEAL_DIST,
+  startFirefoxSetup,
+} from '../../test-support/firefox';
 import { type FrontDoor, startFrontDoor } from '../../test-support/front-door';
 import { createTestSecret, type RunningRelay, startRelay } from '../../test-support/relay';
 
-const root = join(import.meta.dirname, '..');
-const extensionDir = join(root, '.output', 'firefox-mv2');
-const revealDist = join(root, '..', 'reveal-page', 'dist');
 const REVEAL_PREFIX = `${EXTENSION_ORIGIN}/reveal.html?link=`;
 
+let setup: FirefoxSetup<FirefoxWithExtension>;
 let relay: RunningRelay;
 /** The relay as http://127.0.0.1:PORT (granted at install) and as http://localhost:PORT (never granted). */
 let door: FrontDoor;
@@ -77,16 +81,9 @@ async function findTab(url: string) {
 const tabUrls = () => firefox.background(async (bg) => ((await bg.browser.tabs.query({})) as { url: string }[]).map((t) => t.url));
 
 beforeAll(async () => {
-  for (const [path, command] of [
-    [join(extensionDir, 'manifest.json'), 'pnpm --filter @psst/extension build'],
-    [join(revealDist, 'index.html'), 'pnpm --filter @psst/reveal-page build'],
-  ] as const) {
-    if (!existsSync(path)) throw new Error(`${path} is missing: run \`${command}\` first (the root \`pnpm test\` builds before testing)`);
-  }
-  relay = await startRelay({ staticDir: revealDist });
-  door = await startFrontDoor(relay.origin);
+  setup = await startFirefoxSetup({ extension: true });
+  ({ relay, door, firefox } = setup);
   foreign = await startFrontDoor(relay.origin, 'localhost');
-  firefox = await launchFirefoxWithExtension(extensionDir);
   const server = createServer((req, res) => {
     const link = new URL(req.url ?? '/', 'http://x').searchParams.get('link') ?? '';
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
@@ -102,16 +99,14 @@ beforeAll(async () => {
       await tab.waitForAddress(REVEAL_PREFIX);
       return tab;
     },
-    startRelay: (env) => startRelay({ staticDir: revealDist, ...(env ? { env } : {}) }),
+    startRelay: (env) => startRelay({ staticDir: REVEAL_DIST, ...(env ? { env } : {}) }),
     addressAfterReveal: (origin, id) => `${REVEAL_PREFIX}${origin}/s/${id}`,
   };
 });
 
 afterAll(async () => {
-  await firefox?.close();
-  await door?.close();
   await foreign?.close();
-  await relay?.stop();
+  await setup?.close();
   await new Promise((resolve) => chat?.server.close(resolve));
 });
 

@@ -2,18 +2,14 @@
 // against the real relay serving the built page behind a front door that logs
 // every request; then what every page load sent: only its own origin, no key,
 // passphrase or text in any address or body, and no Referer.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { strings } from '@psst/reveal-ui/strings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firefoxTab, type LaunchedFirefox, launchFirefox } from '../../test-support/firefox.js';
-import { type FrontDoor, startFrontDoor } from '../../test-support/front-door.js';
-import { type RunningRelay, startRelay } from '../../test-support/relay.js';
+import { type FirefoxSetup, firefoxTab, type LaunchedFirefox, REVEAL_DIST, startFirefoxSetup } from '../../test-support/firefox.js';
+import type { FrontDoor } from '../../test-support/front-door.js';
+import { startRelay } from '../../test-support/relay.js';
 import { describeRevealCases, type RevealHost } from './reveal-cases.js';
 
-const dist = join(import.meta.dirname, '../dist');
-
-let relay: RunningRelay;
+let setup: FirefoxSetup<LaunchedFirefox>;
 let door: FrontDoor;
 let firefox: LaunchedFirefox;
 /** Every request of every tab, as the browser reports it. */
@@ -23,13 +19,11 @@ const problems: string[] = [];
 let host: RevealHost;
 
 beforeAll(async () => {
-  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} is missing: run pnpm --filter @psst/reveal-page build first`);
-  relay = await startRelay({ staticDir: dist });
-  door = await startFrontDoor(relay.origin);
-  firefox = await launchFirefox();
+  setup = await startFirefoxSetup();
+  ({ door, firefox } = setup);
   host = {
     door,
-    relayOrigin: relay.origin,
+    relayOrigin: setup.relay.origin,
     async open(link) {
       const page = await firefox.newPage();
       page.on('request', (r) => requests.push({ url: r.url() }));
@@ -51,15 +45,13 @@ beforeAll(async () => {
         },
       };
     },
-    startRelay: (env) => startRelay({ staticDir: dist, ...(env ? { env } : {}) }),
+    startRelay: (env) => startRelay({ staticDir: REVEAL_DIST, ...(env ? { env } : {}) }),
     addressAfterReveal: (origin, id) => `${origin}/s/${id}`,
   };
 });
 
 afterAll(async () => {
-  await firefox?.close();
-  await door?.close();
-  await relay?.stop();
+  await setup?.close();
 });
 
 describe('the reveal page in Firefox, served by the relay', () => {
