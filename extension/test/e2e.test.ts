@@ -12,6 +12,7 @@ import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser';
 import { type RunningRelay, startRelay } from '../../test-support/relay';
+import { expectReceiptTurnsViewed, expectShareRefusals, inServiceWorker, type Outcome } from './share-support';
 
 // Inside worker.evaluate callbacks, which run in the extension's service worker.
 declare const chrome: typeof import('wxt/browser').browser;
@@ -30,10 +31,6 @@ const PASSPHRASE = 'orbit-lantern 4 velvet';
 const REVOKE_TEXT = 'revoke me marker-rev-5d1e8a3f';
 const KEYBOARD_TEXT = 'typed with keys marker-key-c4a7e9d2';
 const CLIPBOARD_TEXT = `clipboard marker-clip-3b8e0f71 ${'x'.repeat(1500)}`;
-
-type Outcome =
-  | { ok: true; notice: { title: string; message: string } }
-  | { ok: false; words: { title: string; message: string; openOptions?: boolean } };
 
 interface PsstGlobal {
   onMenuClick(info: object, tab: object): Promise<Outcome>;
@@ -218,16 +215,7 @@ describe('extension end to end', () => {
   });
 
   it('turns the history entry to viewed when the receipt alarm runs', async () => {
-    const id = new URL(popupLink).pathname.split('/').at(-1);
-    await worker.evaluate(async () => {
-      await (globalThis as unknown as { psst: PsstGlobal }).psst.onAlarm({ name: 'psst-receipts' }, { force: true });
-    });
-    const history = await worker.evaluate(
-      async () => (await chrome.storage.local.get('history')).history as { id: string; state: string; readAt: string | null }[],
-    );
-    const entry = history.find((e) => e.id === id);
-    expect(entry?.state).toBe('viewed');
-    expect(entry?.readAt).toBeTruthy();
+    const id = await expectReceiptTurnsViewed(inServiceWorker(worker), popupLink);
     const popup = await openPopup();
     await expect.poll(() => popup.locator(`li[data-id="${id}"] .state`).textContent()).toMatch(/^Viewed /);
     await popup.close();
@@ -374,43 +362,27 @@ describe('extension end to end', () => {
   });
 
   it('explains every refusal in words: creation disabled, too large, unreachable, no permission', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const closedPort = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const disabled = await startRelay({ env: { PSST_CREATE_ENABLED: 'false' } });
-    const small = await startRelay({ env: { PSST_MAX_ENVELOPE_BYTES: '1024' } });
-    const shareClipboardOn = (relayUrl: string) =>
-      worker.evaluate(
-        async ({ relayUrl, text }) => {
-          await chrome.storage.local.set({ relayUrl });
-          const psst = (globalThis as unknown as { psst: PsstGlobal }).psst;
-          await psst.clipboard.writeText(text);
-          const outcome = await psst.shareClipboard();
-          return { outcome, notifications: Object.keys(await chrome.notifications.getAll()) };
-        },
-        { relayUrl, text: CLIPBOARD_TEXT },
-      );
-    try {
-      const words = async (relayUrl: string) => {
-        const { outcome } = await shareClipboardOn(relayUrl);
-        if (outcome.ok) throw new Error(`sharing on ${relayUrl} unexpectedly worked`);
-        return outcome.words;
-      };
-      expect((await words(disabled.origin)).title).toBe('The relay is not taking new secrets');
-      expect(await words(small.origin)).toMatchObject({ title: 'Secret too large' });
-      expect(await words(`http://127.0.0.1:${closedPort}`)).toMatchObject({ title: 'Relay unreachable', openOptions: true });
-      const noPermission = await shareClipboardOn(`http://localhost:${new URL(relay.origin).port}`);
-      expect(noPermission.outcome).toMatchObject({
-        ok: false,
-        words: { title: 'psst needs permission for your relay', openOptions: true },
-      });
-      expect(noPermission.notifications.some((id) => id.startsWith('psst-options-'))).toBe(true);
-    } finally {
-      await worker.evaluate(async (relayUrl) => chrome.storage.local.set({ relayUrl }), relay.origin);
-      await disabled.stop();
-      await small.stop();
-    }
+    await expectShareRefusals({
+      relayOrigin: relay.origin,
+      shareOn: (relayUrl) =>
+        worker.evaluate(
+          async ({ relayUrl, text }) => {
+            await chrome.storage.local.set({ relayUrl });
+            const psst = (globalThis as unknown as { psst: PsstGlobal }).psst;
+            await psst.clipboard.writeText(text);
+            const outcome = await psst.shareClipboard();
+            return { outcome, notifications: Object.keys(await chrome.notifications.getAll()) };
+          },
+          { relayUrl, text: CLIPBOARD_TEXT },
+        ),
+      titles: {
+        creationDisabled: 'The relay is not taking new secrets',
+        tooLarge: 'Secret too large',
+        unreachable: 'Relay unreachable',
+        noPermission: 'psst needs permission for your relay',
+      },
+      restore: () => worker.evaluate(async (relayUrl) => chrome.storage.local.set({ relayUrl }), relay.origin),
+    });
   });
 
   it('never sent a key, a passphrase or a plaintext from the extension browser', () => {

@@ -3,27 +3,23 @@
 // (the background page's navigator.clipboard), the popup (views, passphrase,
 // label), receipts and revoke. The relay sits behind a front door that records
 // every request; links are revealed in a second Firefox without the extension.
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { t } from '@psst/i18n';
 import { strings } from '@psst/reveal-ui/strings';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type FirefoxSetup,
   type FirefoxWithExtension,
   firefoxTab,
   type LaunchedFirefox,
   launchFirefox,
-  launchFirefoxWithExtension,
+  startFirefoxSetup,
 } from '../../test-support/firefox';
 import { type FrontDoor, startFrontDoor } from '../../test-support/front-door';
-import { type RunningRelay, startRelay } from '../../test-support/relay';
-
-const root = join(import.meta.dirname, '..');
-const extensionDir = join(root, '.output', 'firefox-mv2');
-const revealDist = join(root, '..', 'reveal-page', 'dist');
+import type { RunningRelay } from '../../test-support/relay';
+import { expectReceiptTurnsViewed, expectShareRefusals, type Outcome } from './share-support';
 
 // Multi-line, indented, tabs, Unicode (combining marks, RTL, emoji, CJK).
 const PAGE_TEXT = 'firefox selection marker-fsel-2b7d\n    indented by four\n\ttabbed\n  Ünïcødé: e\u0301 שלום 日本語 🔑\n\nlast line  ';
@@ -44,6 +40,7 @@ const SECRETS = [
   'ember-quartz',
 ];
 
+let setup: FirefoxSetup<FirefoxWithExtension>;
 let relay: RunningRelay;
 let door: FrontDoor;
 let firefox: FirefoxWithExtension;
@@ -52,8 +49,6 @@ let pageServer: Server;
 let pageOrigin: string;
 /** Every link the extension made: their keys must never reach the relay. */
 const links: string[] = [];
-
-type Outcome = { ok: true; notice: { title: string; message: string } } | { ok: false; words: { title: string; message: string } };
 
 const tabIn = (launched: LaunchedFirefox, page: Page) =>
   firefoxTab(page, { downloadDir: launched.downloadDir, loading: strings.looking.title });
@@ -87,31 +82,22 @@ async function openPopup() {
 }
 
 beforeAll(async () => {
-  for (const [path, command] of [
-    [join(extensionDir, 'manifest.json'), 'pnpm --filter @psst/extension build'],
-    [join(revealDist, 'index.html'), 'pnpm --filter @psst/reveal-page build'],
-  ] as const) {
-    if (!existsSync(path)) throw new Error(`${path} is missing: run \`${command}\` first (the root \`pnpm test\` builds before testing)`);
-  }
-  relay = await startRelay({ staticDir: revealDist });
-  door = await startFrontDoor(relay.origin);
   pageServer = createServer((_req, res) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.end(`<!doctype html><meta charset="utf-8"><title>e2e</title><pre id="text">${PAGE_TEXT}</pre>`);
   });
   await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
   pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
-  [firefox, recipient] = await Promise.all([launchFirefoxWithExtension(extensionDir), launchFirefox()]);
+  [setup, recipient] = await Promise.all([startFirefoxSetup({ extension: true }), launchFirefox()]);
+  ({ relay, door, firefox } = setup);
   // The build's host permission http://127.0.0.1/* covers the door's port: only the address is set, as the options page would.
   await firefox.background((bg, relayUrl) => bg.browser.storage.local.set({ relayUrl }), door.origin);
 });
 
 afterAll(async () => {
-  await firefox?.close();
   await recipient?.close();
   await new Promise((resolve) => pageServer?.close(resolve));
-  await door?.close();
-  await relay?.stop();
+  await setup?.close();
 });
 
 describe('sharing from the extension in Firefox', () => {
@@ -175,14 +161,7 @@ describe('sharing from the extension in Firefox', () => {
   });
 
   it('turns the history entry to viewed when the receipt alarm runs, and the popup shows it', async () => {
-    const id = new URL(popupLink).pathname.split('/').at(-1) as string;
-    await firefox.background((bg) => bg.psst.onAlarm({ name: 'psst-receipts' }, { force: true }));
-    const history = await firefox.background(
-      async (bg) => (await bg.browser.storage.local.get('history')).history as { id: string; state: string; readAt: string | null }[],
-    );
-    const entry = history.find((e) => e.id === id);
-    expect(entry?.state).toBe('viewed');
-    expect(entry?.readAt).toBeTruthy();
+    const id = await expectReceiptTurnsViewed(firefox.background, popupLink);
     const popup = await openPopup();
     await popup.text(`li[data-id="${id}"].state-viewed`);
     await popup.close();
@@ -204,53 +183,40 @@ describe('sharing from the extension in Firefox', () => {
   });
 
   it('explains every refusal in the catalogue’s words: creation disabled, too large, unreachable, no permission', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const closedPort = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const disabled = await startRelay({ env: { PSST_CREATE_ENABLED: 'false' } });
-    const small = await startRelay({ env: { PSST_MAX_ENVELOPE_BYTES: '1024' } });
-    const shareOn = (relayUrl: string) =>
-      firefox.background(
-        async (bg, { relayUrl, text }) => {
-          await bg.browser.storage.local.set({ relayUrl });
-          await bg.psst.clipboard.writeText(text);
-          // The ids the background asks Firefox to show (getAll() only lists those the desktop still shows,
-          // and a headless one without a notification daemon may drop them at once).
-          const shown: string[] = [];
-          const notifications = bg.browser.notifications;
-          const create = notifications.create;
-          notifications.create = (id: string, options: unknown) => {
-            shown.push(id);
-            return create.call(notifications, id, options);
-          };
-          try {
-            const outcome = (await bg.psst.shareClipboard()) as Outcome;
-            return { outcome, notifications: shown };
-          } finally {
-            notifications.create = create;
-          }
-        },
-        { relayUrl, text: CLIPBOARD_TEXT },
-      );
-    try {
-      const words = async (relayUrl: string) => {
-        const { outcome } = await shareOn(relayUrl);
-        if (outcome.ok) throw new Error(`sharing on ${relayUrl} unexpectedly worked`);
-        return outcome.words;
-      };
+    await expectShareRefusals({
+      relayOrigin: relay.origin,
+      shareOn: (relayUrl) =>
+        firefox.background(
+          async (bg, { relayUrl, text }) => {
+            await bg.browser.storage.local.set({ relayUrl });
+            await bg.psst.clipboard.writeText(text);
+            // The ids the background asks Firefox to show (getAll() only lists those the desktop still shows,
+            // and a headless one without a notification daemon may drop them at once).
+            const shown: string[] = [];
+            const notifications = bg.browser.notifications;
+            const create = notifications.create;
+            notifications.create = (id: string, options: unknown) => {
+              shown.push(id);
+              return create.call(notifications, id, options);
+            };
+            try {
+              const outcome = (await bg.psst.shareClipboard()) as Outcome;
+              return { outcome, notifications: shown };
+            } finally {
+              notifications.create = create;
+            }
+          },
+          { relayUrl, text: CLIPBOARD_TEXT },
+        ),
       // The built extension's words come from its _locales through Firefox's browser.i18n.
-      expect((await words(disabled.origin)).title).toBe(t('failure.creationDisabled.title'));
-      expect((await words(small.origin)).title).toBe(t('failure.tooLarge.title'));
-      expect(await words(`http://127.0.0.1:${closedPort}`)).toMatchObject({ title: t('failure.unreachable.title'), openOptions: true });
-      const noPermission = await shareOn(`http://localhost:${new URL(relay.origin).port}`);
-      expect(noPermission.outcome).toMatchObject({ ok: false, words: { title: t('shareFailure.noPermissionTitle'), openOptions: true } });
-      expect(noPermission.notifications.some((id) => id.startsWith('psst-options-'))).toBe(true);
-    } finally {
-      await firefox.background((bg, relayUrl) => bg.browser.storage.local.set({ relayUrl }), door.origin);
-      await disabled.stop();
-      await small.stop();
-    }
+      titles: {
+        creationDisabled: t('failure.creationDisabled.title'),
+        tooLarge: t('failure.tooLarge.title'),
+        unreachable: t('failure.unreachable.title'),
+        noPermission: t('shareFailure.noPermissionTitle'),
+      },
+      restore: () => firefox.background((bg, relayUrl) => bg.browser.storage.local.set({ relayUrl }), door.origin),
+    });
   });
 
   it('checks the relay from the options page against /healthz and saves it', async () => {
