@@ -155,6 +155,29 @@ export async function holdRequests(
   };
 }
 
+/**
+ * "Your links" (composer-ui's HistoryList, the links this browser created), in both hosts of the composer
+ * (the popup, the web composer): from a new link shown, back to the composer, where the link waits in the
+ * list; `check` runs axe on that state. The host then walks its own states with the link still waiting and
+ * calls `revoke`, which revokes that link and checks the list with it revoked. Found by structure, any language.
+ */
+export async function showYourLinks(page: Page, check: (state: string) => Promise<void>): Promise<{ revoke(): Promise<void> }> {
+  // "New secret", the last secondary button under the new link, goes back to the composer.
+  await page.locator('.result .row button.secondary').last().click();
+  const waiting = page.locator('.history li.state-waiting').first();
+  await waiting.waitFor();
+  const id = await waiting.getAttribute('data-id');
+  expect(id, 'a link in Your links has a data-id').toBeTruthy();
+  await check('a link waiting in Your links');
+  return {
+    async revoke() {
+      await page.locator(`.history li.state-waiting[data-id="${id}"] button`).click();
+      await page.locator(`.history li.state-deleted[data-id="${id}"]`).waitFor();
+      await check('a link revoked in Your links');
+    },
+  };
+}
+
 export interface TabStop {
   /** tag#id.class "text", for messages. */
   element: string;

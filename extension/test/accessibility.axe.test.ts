@@ -14,6 +14,7 @@ import {
   holdRequests,
   LOCALES,
   type SetLocale,
+  showYourLinks,
   tabUntil,
 } from '../../test-support/axe';
 import { createTestSecret, type RunningRelay, startRelay } from '../../test-support/relay';
@@ -108,9 +109,7 @@ describe.each(LOCALES)('the extension with axe-core (%s)', (locale) => {
       await page.locator('.result [role="img"]').waitFor();
       await check('link with QR code');
 
-      await page.locator('.result .row button.secondary').last().click();
-      await page.locator('.history li.state-waiting').first().waitFor();
-      await check('a link waiting in the history');
+      const yourLinks = await showYourLinks(page, check);
 
       await page
         .locator('#file')
@@ -124,11 +123,7 @@ describe.each(LOCALES)('the extension with axe-core (%s)', (locale) => {
       await page.locator('.open-link .problem').waitFor();
       await check('open a link: not a link');
 
-      const waiting = page.locator('.history li.state-waiting').first();
-      const id = await waiting.getAttribute('data-id');
-      await waiting.locator('button').click();
-      await page.locator(`.history li.state-deleted[data-id="${id}"]`).waitFor();
-      await check('a link revoked in the history');
+      await yourLinks.revoke();
 
       await setRelay(`http://127.0.0.1:${deadPort}`);
       await page.reload();

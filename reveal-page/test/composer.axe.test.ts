@@ -13,6 +13,7 @@ import {
   holdRequests,
   LOCALES,
   pageLanguageApplied,
+  showYourLinks,
   tabUntil,
   usePageLanguage,
 } from '../../test-support/axe.js';
@@ -90,9 +91,7 @@ describe.each(LOCALES)('the web composer with axe-core (%s)', (locale) => {
         .waitFor();
       await check('link with QR code, copied');
 
-      await page.locator('.result .row button.secondary').last().click();
-      await page.locator('.history li.state-waiting').first().waitFor();
-      await check('a link waiting in Your links');
+      const yourLinks = await showYourLinks(page, check);
 
       await page
         .locator('#file')
@@ -112,11 +111,7 @@ describe.each(LOCALES)('the web composer with axe-core (%s)', (locale) => {
         await browser.context.setOffline(false);
       }
 
-      const waiting = page.locator('.history li.state-waiting').first();
-      const id = await waiting.getAttribute('data-id');
-      await waiting.locator('button').click();
-      await page.locator(`.history li.state-deleted[data-id="${id}"]`).waitFor();
-      await check('a link revoked in Your links');
+      await yourLinks.revoke();
 
       await page.goto(`${closed.origin}/new`);
       await pageLanguageApplied(page, locale);
