@@ -7,8 +7,6 @@
 // artifacts/composer/; click → link-on-screen times to timings.json there.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { encodeMeta } from '@psst/protocol/framing';
 import { DEFAULT_MAX_ENVELOPE_BYTES, maxBodyBytes } from '@psst/protocol/limits';
@@ -16,6 +14,7 @@ import { strings } from '@psst/reveal-ui/strings';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium, screenshotStates } from '../../test-support/browser.js';
+import { type FrontDoor, startFrontDoor } from '../../test-support/front-door.js';
 import { type RunningRelay, startRelay } from '../../test-support/relay.js';
 import { catalogueFiles, filesOfPage } from '../scripts/size.mjs';
 
@@ -152,33 +151,14 @@ async function expectSecretFields(page: Page, selectors: string[]) {
   }
 }
 
-/** A real listener that serves the relay's site and settings but answers every create with 500, as a failing relay does. */
-async function failingRelay(upstream: string): Promise<{ origin: string; server: Server }> {
-  const server = createServer(async (req, res) => {
-    if (req.method === 'POST' && req.url === '/api/secrets') {
-      req.resume();
-      res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal","message":"Internal error."}');
-      return;
-    }
-    // A kept-alive connection the relay has just closed makes fetch throw: try once more, then answer 502
-    // (an unanswered request here hung the page until the test's timeout, once in a full CI run).
-    const forward = () => fetch(upstream + (req.url ?? '/'), { method: req.method ?? 'GET' });
-    let answer: Response;
-    try {
-      answer = await forward().catch(forward);
-    } catch {
-      res.writeHead(502).end();
-      return;
-    }
-    const headers: Record<string, string> = {};
-    answer.headers.forEach((v, k) => {
-      if (k !== 'content-encoding' && k !== 'content-length' && k !== 'transfer-encoding') headers[k] = v;
-    });
-    res.writeHead(answer.status, headers).end(Buffer.from(await answer.arrayBuffer()));
+/** A real listener that passes everything on to the relay but answers every create with 500, as a failing relay does. */
+const failingRelay = (upstream: string): Promise<FrontDoor> =>
+  startFrontDoor(upstream, '127.0.0.1', {
+    answer: ({ method, url }) =>
+      method === 'POST' && url === '/api/secrets'
+        ? { status: 500, headers: { 'content-type': 'application/json' }, body: '{"error":"internal","message":"Internal error."}' }
+        : undefined,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
 
 describe('the web composer in Chromium, served by the relay', () => {
   it('creates a text link that a fresh browser reveals exactly, and says what the recipient will see', async () => {
@@ -487,7 +467,7 @@ describe('the web composer under the relay settings and its failures', () => {
       await screenshots(page, 'error-relay-failing');
       await page.close();
     } finally {
-      await new Promise((resolve) => failing.server.close(resolve));
+      await failing.close();
     }
   });
 });
