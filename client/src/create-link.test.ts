@@ -1,4 +1,4 @@
-import { DEFAULT_RELAY_CONFIG } from '@psst/protocol/api';
+import { DEFAULT_RELAY_CONFIG } from '@psst/protocol/responses';
 import { sealSecret } from '@psst/protocol/secret';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRelay, startRelay, TEST_KDF } from '../../test-support/relay.js';

@@ -1,5 +1,5 @@
 import type { ProofOfWorkChallenge } from '@psst/protocol/api';
-import { DEFAULT_RELAY_CONFIG } from '@psst/protocol/api';
+import { DEFAULT_RELAY_CONFIG } from '@psst/protocol/responses';
 import { type Challenge, createChallenge, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

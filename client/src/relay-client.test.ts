@@ -1,4 +1,4 @@
-import { DEFAULT_RELAY_CONFIG } from '@psst/protocol/api';
+import { DEFAULT_RELAY_CONFIG } from '@psst/protocol/responses';
 import { describe, expect, it } from 'vitest';
 import { checkHealth, createSecret, deleteSecret, fetchReceipt, fetchRelayConfig, loadRelayConfig, RelayError } from './relay-client.js';
 import { json, recordingFetch, SOME_ID, SOME_TOKEN } from './test-fakes.js';

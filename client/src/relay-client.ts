@@ -1,18 +1,25 @@
 // The creator's calls to the relay's HTTP API (create, config, receipt,
 // delete, health), shared by the extension, the web composer and the CLI.
-// Every response is parsed with the protocol's zod schemas; anything
-// unexpected is a RelayError, never a cast.
-import {
-  apiPaths,
-  type CreateSecretRequest,
+// Every response is parsed with the protocol's parsers (the JSON Schema of
+// its zod schema); anything unexpected is a RelayError, never a cast.
+import type {
+  CreateSecretRequest,
   CreateSecretResponse,
-  DEFAULT_RELAY_CONFIG,
   ErrorResponse,
-  HealthResponse,
   ProofOfWorkChallenge,
   ReceiptResponse,
   RelayConfigResponse,
 } from '@psst/protocol/api';
+import { apiPaths } from '@psst/protocol/paths';
+import {
+  DEFAULT_RELAY_CONFIG,
+  parseCreateSecretResponse,
+  parseErrorResponse,
+  parseHealthResponse,
+  parseProofOfWorkChallenge,
+  parseReceiptResponse,
+  parseRelayConfigResponse,
+} from '@psst/protocol/responses';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -56,24 +63,20 @@ async function failure(response: Response): Promise<RelayError> {
   const header = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
   let body: ErrorResponse | undefined;
   try {
-    const parsed = ErrorResponse.safeParse(await response.json());
-    if (parsed.success) body = parsed.data;
+    body = parseErrorResponse(await response.json());
   } catch {
-    // not JSON: the status alone must do
+    // not JSON, or not an error body: the status alone must do
   }
   const retryAfter = Number.isFinite(header) ? header : body?.retryAfter;
   return new RelayError('api', body?.message ?? `the relay answered ${response.status}`, response.status, body, retryAfter);
 }
 
-function parse<T>(
-  schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: unknown } },
-  data: unknown,
-  what: string,
-): T {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success)
-    throw new RelayError('bad_response', `the relay sent an unexpected ${what}`, undefined, undefined, undefined, { cause: parsed.error });
-  return parsed.data;
+function parse<T>(parser: (data: unknown) => T, data: unknown, what: string): T {
+  try {
+    return parser(data);
+  } catch (cause) {
+    throw new RelayError('bad_response', `the relay sent an unexpected ${what}`, undefined, undefined, undefined, { cause });
+  }
 }
 
 function bearer(token: string): Record<string, string> {
@@ -87,7 +90,7 @@ export async function createSecret(fetchFn: FetchLike, relayUrl: string, request
     body: JSON.stringify(request),
   });
   if (response.status !== 201) throw await failure(response);
-  return parse(CreateSecretResponse, await readJson(response), 'answer to create');
+  return parse(parseCreateSecretResponse, await readJson(response), 'answer to create');
 }
 
 /** True when deleted, false when the relay does not know it (already gone or purged). */
@@ -103,20 +106,20 @@ export async function fetchReceipt(fetchFn: FetchLike, relayUrl: string, id: str
   const response = await send(fetchFn, relayUrl + apiPaths.receipt(id), { method: 'GET', headers: bearer(manageToken) });
   if (response.status === 404) return null;
   if (response.status !== 200) throw await failure(response);
-  return parse(ReceiptResponse, await readJson(response), 'receipt');
+  return parse(parseReceiptResponse, await readJson(response), 'receipt');
 }
 
 export async function checkHealth(fetchFn: FetchLike, relayUrl: string): Promise<void> {
   const response = await send(fetchFn, relayUrl + apiPaths.healthz, { method: 'GET' });
   if (response.status !== 200) throw await failure(response);
-  parse(HealthResponse, await readJson(response), 'health answer');
+  parse(parseHealthResponse, await readJson(response), 'health answer');
 }
 
 /** `GET /api/challenge` (PROTOCOL.md "Proof of work"): a challenge to solve for the next create. */
 export async function fetchChallenge(fetchFn: FetchLike, relayUrl: string): Promise<ProofOfWorkChallenge> {
   const response = await send(fetchFn, relayUrl + apiPaths.challenge, { method: 'GET' });
   if (response.status !== 200) throw await failure(response);
-  return parse(ProofOfWorkChallenge, await readJson(response), 'proof-of-work challenge');
+  return parse(parseProofOfWorkChallenge, await readJson(response), 'proof-of-work challenge');
 }
 
 /** The relay refused a create for want of a (valid, unexpired, unused) proof of work. */
@@ -128,7 +131,7 @@ export function isProofOfWorkRequired(error: unknown): boolean {
 export async function fetchRelayConfig(fetchFn: FetchLike, relayUrl: string): Promise<RelayConfigResponse> {
   const response = await send(fetchFn, relayUrl + apiPaths.config, { method: 'GET' });
   if (response.status !== 200) throw await failure(response);
-  return parse(RelayConfigResponse, await readJson(response), 'relay settings');
+  return parse(parseRelayConfigResponse, await readJson(response), 'relay settings');
 }
 
 export interface KnownRelayConfig {

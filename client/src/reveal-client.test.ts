@@ -1,4 +1,4 @@
-import { apiPaths } from '@psst/protocol/api';
+import { apiPaths } from '@psst/protocol/paths';
 import { describe, expect, it } from 'vitest';
 import { createRelayClient } from './reveal-client.js';
 

@@ -3,7 +3,7 @@
 // request goes to the page's own origin.
 import type { GoneReason, LookResponse, RevealResponse } from '@psst/protocol/api';
 import { encodeB64u } from '@psst/protocol/b64u';
-import { parseErrorResponse, parseLookResponse, parseRevealResponse } from './responses.js';
+import { parseErrorResponse, parseLookResponse, parseRevealResponse } from '@psst/protocol/responses';
 
 export type Problem =
   | { kind: 'gone'; reason: GoneReason; at?: string }
@@ -24,13 +24,7 @@ export interface RelayClient {
 }
 
 export function createRelayClient(origin: string, fetchImpl: typeof fetch = (...args) => fetch(...args)): RelayClient {
-  async function call<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    token: Uint8Array,
-    body: object | undefined,
-    parse: (v: unknown) => T | null,
-  ) {
+  async function call<T>(method: 'GET' | 'POST', path: string, token: Uint8Array, body: object | undefined, parse: (v: unknown) => T) {
     const headers: Record<string, string> = { Authorization: `Bearer ${encodeB64u(token)}` };
     if (body) headers['Content-Type'] = 'application/json';
     let response: Response;
@@ -49,7 +43,7 @@ export function createRelayClient(origin: string, fetchImpl: typeof fetch = (...
     return readResponse(response, parse);
   }
 
-  // The paths of apiPaths (protocol/api), written out: the apiPaths object would add ~55 B gzip to a page
+  // The paths of apiPaths (protocol/paths), written out: the apiPaths object would add ~55 B gzip to a page
   // at its budget. relay-client.test.ts checks they stay equal.
   return {
     look: (id, at) => call('GET', `/api/secrets/${id}`, at, undefined, parseLookResponse),
@@ -58,13 +52,22 @@ export function createRelayClient(origin: string, fetchImpl: typeof fetch = (...
   };
 }
 
-async function readResponse<T>(response: Response, parse: (v: unknown) => T | null): Promise<Result<T>> {
+/** The body as `parse` admits it, or null when it is not what the protocol says. */
+function admitted<T>(parse: (v: unknown) => T, json: unknown): T | null {
+  try {
+    return parse(json);
+  } catch {
+    return null;
+  }
+}
+
+async function readResponse<T>(response: Response, parse: (v: unknown) => T): Promise<Result<T>> {
   const json: unknown = await response.json().catch(() => undefined);
   if (response.ok) {
-    const value = parse(json);
+    const value = admitted(parse, json);
     return value ? { ok: true, value } : { ok: false, problem: { kind: 'server_error', status: response.status } };
   }
-  const error = parseErrorResponse(json);
+  const error = admitted(parseErrorResponse, json);
   if (response.status === 429 || error?.error === 'rate_limited') {
     const header = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
     const retryAfter = error?.retryAfter ?? (Number.isFinite(header) && header >= 0 ? header : DEFAULT_RETRY_AFTER_SECONDS);

@@ -3,7 +3,8 @@
 import type { KnownRelayConfig } from '@psst/client/relay-client';
 import { LimitFields } from '@psst/composer-ui/limit-fields';
 import { t } from '@psst/i18n';
-import { DEFAULT_RELAY_CONFIG, type RelayConfigResponse } from '@psst/protocol/api';
+import type { RelayConfigResponse } from '@psst/protocol/api';
+import { DEFAULT_RELAY_CONFIG } from '@psst/protocol/responses';
 import { useEffect, useState } from 'preact/hooks';
 import type { RelaySetupResult } from '../lib/relay-setup';
 import { DEFAULT_RELAY_URL, type Settings } from '../lib/settings';

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 
 import type { HistoryEntry } from '@psst/client/history';
-import { DEFAULT_RELAY_CONFIG } from '@psst/protocol/api';
+import { DEFAULT_RELAY_CONFIG } from '@psst/protocol/responses';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PopupServices } from '../lib/popup-services';

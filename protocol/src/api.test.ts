@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   CreateSecretRequest,
   createSecretRequestSchema,
-  DEFAULT_RELAY_CONFIG,
   ErrorResponse,
   LookResponse,
   RelayConfigResponse,
@@ -10,6 +9,7 @@ import {
   SecretId,
 } from './api.js';
 import { encodeB64u } from './b64u.js';
+import { DEFAULT_RELAY_CONFIG } from './responses.js';
 
 const v32 = encodeB64u(new Uint8Array(32).fill(7));
 

@@ -1,15 +1,15 @@
 // zod schemas for every request and response body of the HTTP API, and the
-// error codes. The relay validates with them; clients parse every response
-// with them (no casts on data from the network). Written with `zod/mini`,
-// which tree-shakes: the reveal page's whole budget is 30 KB gzip.
+// error codes: the contract, written once. The relay validates with them.
+// Clients do not bundle zod: they parse responses with responses.ts, which
+// checks each body against the JSON Schema zod writes for these schemas
+// (response-schemas.ts, generated; responses.test.ts keeps it current and holds
+// it to zod's verdicts). The API's paths are in paths.ts, the defaults a client
+// assumes in responses.ts, so that a client imports types only from here.
 // NOTE for users: `.parse()` throws `$ZodError` (from 'zod/v4/core', also
 // `z.core.$ZodError` in 'zod/mini'), NOT classic zod's `ZodError`; messages
 // are generic unless the process loads a locale (`z.config(en())`).
-// Top-level schemas are marked /* @__PURE__ */ so a bundle keeps only the ones
-// it uses (the reveal page needs three of them; the rest cost ~450 B gzip).
 import * as z from 'zod/mini';
 import {
-  DEFAULT_MAX_ENVELOPE_BYTES,
   DEFAULT_MAX_TTL_SECONDS,
   DEFAULT_MAX_VIEWS,
   DEFAULT_VIEWS,
@@ -177,27 +177,5 @@ export const RelayConfigResponse = /* @__PURE__ */ z.object({
 });
 export type RelayConfigResponse = z.infer<typeof RelayConfigResponse>;
 
-/** What a client assumes when it cannot reach `GET /api/config`: the defaults of PROTOCOL.md. */
-export const DEFAULT_RELAY_CONFIG: Readonly<RelayConfigResponse> = Object.freeze({
-  version: 1,
-  maxTtlSeconds: DEFAULT_MAX_TTL_SECONDS,
-  maxViews: DEFAULT_MAX_VIEWS,
-  maxEnvelopeBytes: DEFAULT_MAX_ENVELOPE_BYTES,
-  createEnabled: true,
-  proofOfWork: 'off',
-});
-
 export const HealthResponse = /* @__PURE__ */ z.object({ status: z.literal('ok') });
 export type HealthResponse = z.infer<typeof HealthResponse>;
-
-/** The API paths, relative to the origin. */
-export const apiPaths = {
-  secrets: '/api/secrets',
-  secret: (id: string) => `/api/secrets/${id}`,
-  reveal: (id: string) => `/api/secrets/${id}/reveal`,
-  receipt: (id: string) => `/api/secrets/${id}/receipt`,
-  config: '/api/config',
-  challenge: '/api/challenge',
-  healthz: '/healthz',
-  readyz: '/readyz',
-} as const;

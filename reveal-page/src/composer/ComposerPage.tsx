@@ -11,8 +11,9 @@ import { type CreatedLink, createdLink, LinkResult } from '@psst/composer-ui/lin
 import { ProblemNotice } from '@psst/composer-ui/problem-notice';
 import { readSecret } from '@psst/composer-ui/secret-input';
 import { type LanguageCode, onTranslatorChange, t } from '@psst/i18n';
-import { DEFAULT_RELAY_CONFIG, type RelayConfigResponse } from '@psst/protocol/api';
+import type { RelayConfigResponse } from '@psst/protocol/api';
 import { DEFAULT_VIEWS } from '@psst/protocol/limits';
+import { DEFAULT_RELAY_CONFIG } from '@psst/protocol/responses';
 import { LanguageSwitcher } from '@psst/reveal-ui/language-switcher';
 import { useEffect, useState } from 'preact/hooks';
 import { ExtensionNote } from './ExtensionNote';
