@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 // Page weights of the built site, gzip level 9: for each page (the reveal page,
-// the composer) the HTML, JS and CSS it loads before it shows anything, plus,
-// in each language, that language's catalogue of the page
+// the composer) the HTML, JS and CSS it loads before it shows anything, the
+// chunks only a dynamic import() reaches (loaded later, when needed: `lazy`),
+// and in each language that language's catalogue of the page
 // (assets/i18n-<page>-<hash>/<lang>.json: a page fetches only its reader's
-// language). A page's weight is that of its heaviest language; the budget
-// holds for every one. Chunks only a dynamic import() reaches (loaded later,
-// when needed) are measured apart, as `lazy`. Also the share of the
-// protocol package (built on its own from protocol-entry.ts). Prints JSON (the
-// reveal page's at the top level, as before, and the composer's under
-// `composer`); `pnpm bench` and the budget test use it.
+// language). Per language, `firstLoadGzipBytes` is what the page loads before
+// it shows anything and `totalGzipBytes` all it may ever load. The reveal
+// page's budget counts the total (a reveal with a passphrase loads every
+// chunk); the composer's counts its first load (its lazy chunks, the QR code,
+// sealing and proof of work, each come with an action). A page's weight is
+// that of its heaviest language; the budget holds for every one. Also the
+// share of the protocol package (built on its own from protocol-entry.ts).
+// Prints JSON (the reveal page's at the top level, as before, and the
+// composer's under `composer`); `pnpm bench` and the budget test use it.
 //   node reveal-page/scripts/size.mjs [--no-protocol]
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,12 +21,12 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const pageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** The budget for HTML + JS + CSS, gzip: 30 KB, counted as 30 × 1024 bytes. */
+/** The reveal page's budget, gzip: 30 KB, counted as 30 × 1024 bytes, for everything it may load in one language. */
 export const BUDGET_BYTES = 30 * 1024;
-/** The pages of the site, each with its budget: the reveal page, and the composer (QR code included). */
+/** The pages of the site, each with its budget and what that budget counts (`total` or `firstLoad`, per language). */
 export const PAGES = {
-  reveal: { html: 'index.html', budgetBytes: BUDGET_BYTES },
-  composer: { html: 'composer.html', budgetBytes: 40 * 1024 },
+  reveal: { html: 'index.html', budgetBytes: BUDGET_BYTES, budgetCounts: 'total' },
+  composer: { html: 'composer.html', budgetBytes: 40 * 1024, budgetCounts: 'firstLoad' },
 };
 
 const gzipBytes = (data) => gzipSync(data, { level: 9 }).length;
@@ -103,11 +107,12 @@ export function catalogueFiles(distDir, page) {
 
 /**
  * Sizes of one page in `distDir` (the reveal page unless `page` says otherwise): the HTML, JS and CSS it
- * loads in every language (`files`), and per language those plus that language's catalogues
- * (`languages`). `totalGzipBytes` is the heaviest language's; throws when there is no build.
+ * loads at once (`files`) and later (`lazy`), and per language those plus that language's catalogue
+ * (`languages`). `totalGzipBytes` and `firstLoadGzipBytes` are the heaviest language's; `withinBudget`
+ * holds when every language's `budgetCounts` figure is within `budgetBytes`. Throws when there is no build.
  */
 export function measurePage(distDir = join(pageDir, 'dist'), page = 'reveal') {
-  const { html, budgetBytes } = PAGES[page];
+  const { html, budgetBytes, budgetCounts } = PAGES[page];
   if (!existsSync(join(distDir, html)))
     throw new Error(`${distDir} has no ${html}: build the site first (pnpm --filter @psst/reveal-page build)`);
   const loaded = filesOfPage(distDir, html);
@@ -117,15 +122,18 @@ export function measurePage(distDir = join(pageDir, 'dist'), page = 'reveal') {
   const codeGzipBytes = sum(files, 'gzipBytes');
   const codeBytes = sum(files, 'bytes');
   const lazyGzipBytes = sum(lazy, 'gzipBytes');
+  const lazyBytes = sum(lazy, 'bytes');
   const languages = Object.entries(catalogueFiles(distDir, page)).map(([lang, file]) => {
     const catalogue = measure(distDir, file);
-    const totalGzipBytes = codeGzipBytes + catalogue.gzipBytes;
+    const firstLoadGzipBytes = codeGzipBytes + catalogue.gzipBytes;
+    const totalGzipBytes = firstLoadGzipBytes + lazyGzipBytes;
+    const counted = budgetCounts === 'total' ? totalGzipBytes : firstLoadGzipBytes;
     return {
       lang,
+      firstLoadGzipBytes,
       totalGzipBytes,
-      totalBytes: codeBytes + catalogue.bytes,
-      withinBudget: totalGzipBytes <= budgetBytes,
-      withLazyGzipBytes: totalGzipBytes + lazyGzipBytes,
+      totalBytes: codeBytes + lazyBytes + catalogue.bytes,
+      withinBudget: counted <= budgetBytes,
       catalogue,
     };
   });
@@ -133,9 +141,11 @@ export function measurePage(distDir = join(pageDir, 'dist'), page = 'reveal') {
   return {
     page,
     totalGzipBytes: largest.totalGzipBytes,
+    firstLoadGzipBytes: largest.firstLoadGzipBytes,
     totalBytes: largest.totalBytes,
     largestLanguage: largest.lang,
     budgetBytes,
+    budgetCounts,
     withinBudget: languages.every((l) => l.withinBudget),
     codeGzipBytes,
     lazyGzipBytes,
@@ -164,7 +174,7 @@ export async function measureProtocol() {
     });
     const js = listFiles(outDir).filter((p) => p.endsWith('.js'));
     return {
-      modules: ['api (Look, Reveal, Error schemas)', 'b64u', 'key-schedule', 'link', 'secret (envelope open, framing)'],
+      modules: ['responses (Look, Reveal, Error parsers)', 'b64u', 'key-schedule', 'link', 'secret (envelope open, framing)'],
       bytes: js.reduce((s, p) => s + statSync(p).size, 0),
       gzipBytes: js.reduce((s, p) => s + gzipBytes(readFileSync(p)), 0),
     };
