@@ -112,21 +112,21 @@ describe('Popup', () => {
     const config = { ...DEFAULT_RELAY_CONFIG, maxEnvelopeBytes: 4096 };
     const { services, calls } = fakeServices({ relayConfig: async () => ({ config, fromRelay: true }) });
     const { container } = render(<Popup services={services} />);
-    await screen.findByText(/Up to 2 KB/);
+    await screen.findByText(/Up to 2 kB/);
     const input = container.querySelector('input[type=file]') as HTMLInputElement;
     const big = new File([new Uint8Array(5000)], 'big.bin', { type: 'application/octet-stream' });
     fireEvent.change(input, { target: { files: [big] } });
-    expect((await screen.findByRole('alert')).textContent).toBe('This file is 5 KB: this relay accepts up to 2 KB.');
+    expect((await screen.findByRole('alert')).textContent).toBe('This file is 5 kB: this relay accepts up to 2 kB.');
     fireEvent.click(screen.getByRole('button', { name: 'Create link' }));
     expect(calls.create).toEqual([]);
     const small = new File([new Uint8Array(1500)], 'notes 2026 ü.txt', { type: 'text/plain' });
     fireEvent.change(input, { target: { files: [small] } });
     expect(screen.getByText('notes 2026 ü.txt')).toBeTruthy();
-    expect(screen.getByText('1 KB · text/plain')).toBeTruthy();
+    expect(screen.getByText('1 kB · text/plain')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Create link' }));
     await screen.findByLabelText('The one-time link');
     expect(calls.create).toMatchObject([{ secret: { type: 'file', file: small } }]);
-    expect(screen.getByText(/A file, notes 2026 ü.txt \(1 KB\), that can be opened once/)).toBeTruthy();
+    expect(screen.getByText(/A file, notes 2026 ü.txt \(1 kB\), that can be opened once/)).toBeTruthy();
   });
 
   // translate and spellcheck are DOM properties happy-dom lacks: the Chromium tests check them.

@@ -12,7 +12,7 @@ function api(status: number, error: string, message = 'm', retryAfter?: number) 
 describe('describeFailure', () => {
   it('names the size limit the relay gives', () => {
     expect(describeFailure(api(413, 'payload_too_large', 'the envelope is larger than 65536 bytes')).message).toContain(
-      'up to 64 KB once encrypted',
+      'up to 64 kB once encrypted',
     );
   });
 
@@ -41,7 +41,7 @@ describe('describeFailure', () => {
   it('says why a create was refused before anything was encrypted', () => {
     expect(describeFailure(new CreateRefusedError('too_large', 'x', 65_536, 70_000))).toMatchObject({
       title: 'Secret too large',
-      message: 'This relay accepts secrets up to 64 KB once encrypted. Share something smaller.',
+      message: 'This relay accepts secrets up to 64 kB once encrypted. Share something smaller.',
     });
     expect(describeFailure(new CreateRefusedError('creation_disabled', 'x')).title).toBe('The relay is not taking new secrets');
     expect(describeFailure(new CreateRefusedError('views', 'the views must be between 1 and 3')).openOptions).toBe(true);
