@@ -3,8 +3,10 @@
 // element overflows; the list of those that do fails the test) and shows no
 // catalogue key instead of words, with a screenshot of each state in each
 // language (artifacts/languages/, light and dark, 1280 and 360 px). Arabic is
-// mirrored while secrets and links stay left to right and exactly as sent, and
-// the switcher changes the language in place: a revealed secret stays.
+// mirrored while links stay left to right and exactly as sent, and the
+// switcher changes the language in place: a revealed secret stays. (The
+// reveal page's own Arabic case, a secret keeping its direction, is in
+// reveal-cases.ts, so it runs in Chromium and in Firefox.)
 // Needs `pnpm --filter @psst/reveal-page build` first (the root `pnpm test` builds).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -154,33 +156,6 @@ describe.each(LANGUAGE_CODES)('in %s', (lang) => {
 
 describe('Arabic, right to left', () => {
   const direction = (page: Page, selector: string) => page.locator(selector).evaluate((el) => getComputedStyle(el).direction);
-
-  it('mirrors the reveal page while the secret stays as sent: left to right, or right to left when written so', async () => {
-    const w = words('ar');
-    const arabic = 'كلمة السر: 1234 abc\nسطر ثان';
-    for (const [text, dir] of [
-      [SECRET, 'ltr'],
-      [arabic, 'rtl'],
-    ] as const) {
-      const secret = await createTestSecret(relay.origin, { text });
-      const page = await openIn('ar', secret.link);
-      try {
-        await heading(page, w.t('waiting.title'));
-        expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
-        expect(await direction(page, 'body')).toBe('rtl');
-        // Mirrored: the list of facts is indented from the right.
-        expect(await page.locator('.facts').evaluate((el) => getComputedStyle(el).paddingRight)).toBe('20px');
-        await page.getByRole('button', { name: w.t('waiting.reveal') }).click();
-        await heading(page, w.t('revealed.titleText'));
-        expect(await direction(page, '.secret pre')).toBe(dir);
-        expect(await page.locator('.secret pre').textContent()).toBe(text);
-        // The note under the secret has its accent line on the right, the start of a line in Arabic.
-        expect(await page.locator('.note').evaluate((el) => getComputedStyle(el).borderRightWidth)).toBe('3px');
-      } finally {
-        await page.close();
-      }
-    }
-  });
 
   it('keeps the composer’s new link left to right and exactly the link', async () => {
     const w = words('ar');

@@ -4,6 +4,8 @@
 // (reveal.firefox.test.ts here, extension/test/reveal.firefox.test.ts) run them
 // through puppeteer, the Chromium ones (reveal.e2e.test.ts here and in extension/)
 // through playwright-core; selectors are structural, words come from reveal-ui.
+import { createTranslator } from '@psst/i18n';
+import { readLanguage } from '@psst/i18n/catalogue-files';
 import { DEFAULT_KDF, MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import { strings } from '@psst/reveal-ui/strings';
 import { expect, it } from 'vitest';
@@ -64,8 +66,63 @@ const clickReveal = (h: RevealHost, tab: RevealTab, shown: string, label: string
   h.clickReveal ? h.clickReveal(tab, shown, label) : tab.click(REVEAL);
 const focusedTag = (tab: RevealTab) => tab.evaluate(() => document.activeElement?.tagName ?? '');
 
+export interface RevealCaseOptions {
+  /** The host shows the footer's language switcher (the page the relay serves; the extension follows the browser's language). */
+  switcher?: boolean;
+}
+
+/** Picks Arabic in the footer's switcher, or English when the page is in Arabic, as a reader does (the page re-renders in place and keeps the choice). */
+const toggleArabic = (tab: RevealTab) =>
+  tab.evaluate(() => {
+    const select = document.querySelector<HTMLSelectElement>('select#language');
+    if (!select) throw new Error('no language switcher');
+    select.value = document.documentElement.lang === 'ar' ? 'en' : 'ar';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+
 /** Registers the cases with vitest; `host` is read when each case runs (it is made in beforeAll). */
-export function describeRevealCases(host: () => RevealHost): void {
+export function describeRevealCases(host: () => RevealHost, options: RevealCaseOptions = {}): void {
+  if (options.switcher) {
+    it('in Arabic, picked in the switcher, mirrors the page while the secret stays as sent: left to right, or right to left when written so', async () => {
+      const h = host();
+      const ar = createTranslator('ar', readLanguage('ar'));
+      const latin = 'DATABASE_URL=postgres://psst:c0rrect-h0rse@db.internal.example:5432/psst\nline two\n';
+      const arabic = 'كلمة السر: 1234 abc\nسطر ثان';
+      for (const [text, direction] of [
+        [latin, 'ltr'],
+        [arabic, 'rtl'],
+      ] as const) {
+        const secret = await createTestSecret(h.door.origin, { text });
+        const tab = await h.open(secret.link);
+        try {
+          expect(await tab.settledHeading()).toBe(strings.waiting.title);
+          await toggleArabic(tab);
+          await tab.waitForHeading(ar.t('waiting.title'));
+          expect(await tab.attribute('html', 'dir')).toBe('rtl');
+          expect(await tab.attribute('html', 'lang')).toBe('ar');
+          // Mirrored: the page runs right to left, the list of facts is indented from the right.
+          expect(await tab.evaluate(() => getComputedStyle(document.body).direction)).toBe('rtl');
+          expect(await tab.evaluate(() => getComputedStyle(document.querySelector('.facts') as Element).paddingRight)).toBe('20px');
+          await tab.click(REVEAL);
+          await tab.waitForHeading(ar.t('revealed.titleText'));
+          // The secret keeps the direction it was written in, byte for byte.
+          expect(await tab.evaluate(() => getComputedStyle(document.querySelector('.secret pre') as Element).direction)).toBe(direction);
+          expect(await tab.text(SECRET_TEXT)).toBe(text);
+          // The note under it has its accent line on the right, the start of a line in Arabic.
+          expect(await tab.evaluate(() => getComputedStyle(document.querySelector('.note') as Element).borderRightWidth)).toBe('3px');
+          // Back to English in place: the revealed secret stays.
+          await toggleArabic(tab);
+          await tab.waitForHeading(strings.revealed.titleText);
+          expect(await tab.text(SECRET_TEXT)).toBe(text);
+        } finally {
+          // The choice is kept in the origin's storage: the next cases read in the browser's language again.
+          await tab.evaluate(() => localStorage.removeItem('psst.language')).catch(() => undefined);
+          await tab.close();
+        }
+      }
+    });
+  }
+
   it('reveals a text only after the click, drops the key from the address bar, and knows it on reload', async () => {
     const h = host();
     const text = 'correct horse battery staple';

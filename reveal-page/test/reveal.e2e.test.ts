@@ -100,7 +100,7 @@ afterAll(async () => {
 });
 
 describe('the reveal page in Chromium, served by the relay', () => {
-  describeRevealCases(() => host);
+  describeRevealCases(() => host, { switcher: true });
 
   it('asked only its own origin, sent no key, passphrase or text and no Referer, and had no error', () => {
     const asked = requests.filter((r) => !r.url.startsWith('blob:') && !r.url.startsWith('data:'));

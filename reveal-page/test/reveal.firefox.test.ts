@@ -55,7 +55,7 @@ afterAll(async () => {
 });
 
 describe('the reveal page in Firefox, served by the relay', () => {
-  describeRevealCases(() => host);
+  describeRevealCases(() => host, { switcher: true });
 
   it('asked only its own origin, sent no key, passphrase or text and no Referer, and had no error', () => {
     // What the browser asked for: its own origin only (BiDi reports navigations with their fragment, which never leaves the browser).
