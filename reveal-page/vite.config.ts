@@ -9,11 +9,11 @@
 // frame-ancestors, which only works as a header), so the page is safe even
 // behind a server that forgets the header.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+// Relative, as the extension's wxt.config.ts does: the config is bundled before the workspace's source conditions apply.
+import { LANGUAGE_CODES, readCatalogue } from '../i18n/src/catalogue-files';
+import type { LanguageCode } from '../i18n/src/languages';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
@@ -31,8 +31,6 @@ function cspMeta(): Plugin {
   };
 }
 
-const LOCALES = fileURLToPath(new URL('../i18n/locales/', import.meta.url));
-
 /**
  * The page's catalogues, one file per language with the page's areas merged
  * (`assets/i18n-<page>-<hash>/<lang>.json`, minified; the hash covers every one
@@ -42,11 +40,8 @@ const LOCALES = fileURLToPath(new URL('../i18n/locales/', import.meta.url));
  * loader in its bundle. The dev server serves the same files from the sources.
  */
 function pageCatalogues(page: 'reveal' | 'composer', areas: readonly string[], emit: boolean): Plugin {
-  const read = (lang: string) =>
-    JSON.stringify(Object.assign({}, ...areas.map((area) => JSON.parse(readFileSync(join(LOCALES, lang, `${area}.json`), 'utf8')))));
-  const files = readdirSync(LOCALES)
-    .sort()
-    .map((lang) => ({ lang, json: read(lang) }));
+  const read = (lang: LanguageCode) => JSON.stringify(Object.assign({}, ...areas.map((area) => readCatalogue(lang, area))));
+  const files = [...LANGUAGE_CODES].sort().map((lang) => ({ lang, json: read(lang) }));
   const hash = createHash('sha256');
   for (const file of files) hash.update(`${file.lang}\0${file.json}\0`);
   const folder = `assets/i18n-${page}-${hash.digest('base64url').slice(0, 10)}/`;
@@ -59,10 +54,10 @@ function pageCatalogues(page: 'reveal' | 'composer', areas: readonly string[], e
     },
     configureServer(server) {
       server.middlewares.use(`/${folder}`, (req, res, next) => {
-        const lang = /^\/([A-Za-z-]+)\.json$/.exec(req.url ?? '')?.[1];
-        if (!lang || !files.some((f) => f.lang === lang)) return next();
+        const file = files.find((f) => req.url === `/${f.lang}.json`);
+        if (!file) return next();
         res.setHeader('Content-Type', 'application/json; charset=utf-8');
-        res.end(read(lang));
+        res.end(read(file.lang));
       });
     },
   };
