@@ -5,8 +5,8 @@ import { decodeB64u } from '@psst/protocol/b64u';
 import { EnvelopeError } from '@psst/protocol/errors';
 import { deriveAccessToken, deriveKeysFrom, derivePassphraseKey, type ProgressCallback } from '@psst/protocol/key-schedule';
 import type { ParsedLink } from '@psst/protocol/link';
-// The decrypting code is part of the page's first load (it used to be a chunk fetched after the Look): every
-// reveal needs it, and one file gzips ~1 KB smaller than two, which keeps the reveal page within its 30 KB.
+// The decrypting code is part of a page's first load, not a chunk of its own: every reveal needs it, and one
+// file gzips ~1 KB smaller than two, which keeps the reveal page within its 30 KB.
 import { decodeText, openSecret } from '@psst/protocol/secret';
 import type { Problem, RelayClient } from './reveal-client.js';
 
