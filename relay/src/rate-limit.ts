@@ -29,8 +29,10 @@ export const MAX_TRACKED_CLIENTS = 100_000;
 export function createRateLimiter(perMinute: number, maxClients = MAX_TRACKED_CLIENTS): RateLimiter {
   const buckets = new Map<string, Bucket>();
   const perMs = perMinute / 60_000;
+  /** The tokens `bucket` holds at `nowMs`, without changing it. */
+  const tokensAt = (bucket: Bucket, nowMs: number) => Math.min(perMinute, bucket.tokens + Math.max(0, nowMs - bucket.updatedMs) * perMs);
   const refill = (bucket: Bucket, nowMs: number) => {
-    bucket.tokens = Math.min(perMinute, bucket.tokens + Math.max(0, nowMs - bucket.updatedMs) * perMs);
+    bucket.tokens = tokensAt(bucket, nowMs);
     bucket.updatedMs = nowMs;
   };
   return {
@@ -58,8 +60,7 @@ export function createRateLimiter(perMinute: number, maxClients = MAX_TRACKED_CL
       if (perMinute <= 0) return false;
       const bucket = buckets.get(key);
       if (!bucket) return false;
-      const tokens = Math.min(perMinute, bucket.tokens + Math.max(0, nowMs - bucket.updatedMs) * perMs);
-      return tokens < perMinute / 2;
+      return tokensAt(bucket, nowMs) < perMinute / 2;
     },
     prune(nowMs) {
       for (const [key, bucket] of buckets) {
