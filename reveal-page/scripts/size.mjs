@@ -53,35 +53,29 @@ function referencesOf(distDir, file) {
 /**
  * Every file a page loads: `initial`, what its HTML references and every chunk
  * those import statically (loaded before the page shows anything), and `lazy`,
- * the chunks only a dynamic import() reaches (loaded later, e.g. the reveal
- * page's decrypting code once there is a secret to reveal).
+ * the rest of what it can reach through a dynamic import() (loaded later, when
+ * needed, e.g. scrypt for a passphrase).
  */
 export function filesOfPage(distDir, html) {
-  const walk = (roots, known) => {
+  const references = new Map();
+  const of = (file) => {
+    if (!references.has(file)) references.set(file, referencesOf(distDir, file));
+    return references.get(file);
+  };
+  const reach = (follow) => {
     const seen = new Set();
-    const dynamic = [];
-    const queue = [...roots];
+    const queue = [html];
     while (queue.length > 0) {
       const file = queue.shift();
-      if (seen.has(file) || known.has(file)) continue;
+      if (seen.has(file)) continue;
       seen.add(file);
-      const [statics, dynamics] = referencesOf(distDir, file);
-      queue.push(...statics);
-      dynamic.push(...dynamics);
+      queue.push(...follow(of(file)));
     }
-    return { files: [...seen], dynamic };
+    return seen;
   };
-  const initial = walk([html], new Set());
-  const lazy = walk(initial.dynamic, new Set(initial.files));
-  // Chunks reached from lazy chunks are lazy too.
-  let more = lazy.dynamic;
-  const lazyFiles = new Set(lazy.files);
-  while (more.length > 0) {
-    const next = walk(more, new Set([...initial.files, ...lazyFiles]));
-    for (const f of next.files) lazyFiles.add(f);
-    more = next.dynamic;
-  }
-  return { initial: initial.files, lazy: [...lazyFiles] };
+  const initial = reach(([statics]) => statics);
+  const all = reach(([statics, dynamics]) => [...statics, ...dynamics]);
+  return { initial: [...initial], lazy: [...all].filter((file) => !initial.has(file)) };
 }
 
 const measure = (distDir, file) => {
