@@ -1,8 +1,7 @@
 // @vitest-environment happy-dom
 // Every state of the page, rendered with happy-dom against a fake relay that
 // implements Look and Reveal (only fetch is replaced; the crypto is real).
-import { createTranslator, setTranslator } from '@psst/i18n';
-import { readLanguage } from '@psst/i18n/catalogue-files';
+import { t } from '@psst/i18n';
 import { useLanguage } from '@psst/i18n/testing';
 import { encodeB64u } from '@psst/protocol/b64u';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
@@ -25,6 +24,13 @@ function renderPage(href: string, relay: ReturnType<typeof createFakeRelay>, ext
 
 const heading = (name: string | RegExp) => screen.findByRole('heading', { level: 1, name });
 const revealButton = () => screen.getByRole('button', { name: strings.waiting.reveal });
+
+/** Waits for Look's answer, clicks Reveal, and returns the heading `shown` then (the revealed text's by default). */
+async function lookThenReveal(shown: string = strings.revealed.titleText) {
+  await heading(strings.waiting.title);
+  fireEvent.click(revealButton());
+  return heading(shown);
+}
 
 describe('the reveal page', () => {
   it('says a link without its key is incomplete and requests nothing', async () => {
@@ -71,9 +77,7 @@ describe('the reveal page', () => {
     const text = '  first line\n\tsecond line, tabbed\n\nüñí¢ødé 🔑  \n';
     const { link, id, stored } = await relay.add({ body: text });
     const { forgetKey } = renderPage(link, relay);
-    await heading(strings.waiting.title);
-    fireEvent.click(revealButton());
-    const h1 = await heading(strings.revealed.titleText);
+    const h1 = await lookThenReveal();
     expect(document.querySelector('.secret pre')?.textContent).toBe(text);
     await waitFor(() => expect(document.activeElement).toBe(h1));
     expect(screen.getByText(strings.revealed.destroyed)).toBeTruthy();
@@ -107,9 +111,7 @@ describe('the reveal page', () => {
     const text = '<img src=x onerror="alert(1)"><b>bold</b>';
     const { link } = await relay.add({ body: text });
     renderPage(link, relay);
-    await heading(strings.waiting.title);
-    fireEvent.click(revealButton());
-    await heading(strings.revealed.titleText);
+    await lookThenReveal();
     expect(document.querySelector('.secret pre')?.textContent).toBe(text);
     expect(document.querySelector('.secret img, .secret b')).toBeNull();
   });
@@ -130,9 +132,7 @@ describe('the reveal page', () => {
     const { link } = await relay.add({ body: 'copy me' });
     const writeText = vi.fn<(t: string) => Promise<void>>().mockResolvedValueOnce(undefined).mockRejectedValueOnce(new Error('denied'));
     renderPage(link, relay, { clipboard: { writeText } });
-    await heading(strings.waiting.title);
-    fireEvent.click(revealButton());
-    await heading(strings.revealed.titleText);
+    await lookThenReveal();
     fireEvent.click(screen.getByRole('button', { name: strings.revealed.copy }));
     await screen.findByText(strings.revealed.copiedStatus);
     expect(writeText).toHaveBeenCalledWith('copy me');
@@ -147,9 +147,7 @@ describe('the reveal page', () => {
     const bytes = Uint8Array.from({ length: 300 }, (_, i) => i % 256);
     const { link } = await relay.add({ meta: { type: 'file', name: '../../etc/\u202Egnp.exe', mime: 'image/png' }, body: bytes });
     renderPage(link, relay);
-    await heading(strings.waiting.title);
-    fireEvent.click(revealButton());
-    await heading(strings.revealed.titleFile);
+    await lookThenReveal(strings.revealed.titleFile);
     const anchor = screen.getByRole('link', { name: strings.revealed.download('gnp.exe') });
     expect(anchor.getAttribute('download')).toBe('gnp.exe');
     expect(anchor.getAttribute('href')).toMatch(/^blob:/);
@@ -277,9 +275,7 @@ describe('the reveal page', () => {
     const other = await relay.add({ body: 'someone else' });
     stored.envelope = other.stored.envelope; // right access token, wrong encryption key
     renderPage(link, relay);
-    await heading(strings.waiting.title);
-    fireEvent.click(revealButton());
-    await heading(strings.decryptFailed.title);
+    await lookThenReveal(strings.decryptFailed.title);
   });
 
   it('changes language in place when the host installs another: the revealed secret stays, nothing is asked again', async () => {
@@ -287,14 +283,11 @@ describe('the reveal page', () => {
     const text = 'stays on screen\n';
     const { link } = await relay.add({ body: text });
     renderPage(link, relay);
-    await heading(strings.waiting.title);
-    fireEvent.click(revealButton());
-    await heading(strings.revealed.titleText);
-    const french = createTranslator('fr', readLanguage('fr'));
-    setTranslator(french);
-    await heading(french.t('revealed.titleText'));
+    await lookThenReveal();
+    useLanguage('fr');
+    await heading(t('revealed.titleText'));
     expect(document.querySelector('.secret pre')?.textContent).toBe(text);
-    expect(screen.getByRole('button', { name: french.t('revealed.copy') })).toBeTruthy();
+    expect(screen.getByRole('button', { name: t('revealed.copy') })).toBeTruthy();
     expect(relay.requests).toHaveLength(2);
   });
 
@@ -319,9 +312,7 @@ describe('the reveal page', () => {
     const relay = createFakeRelay();
     const { link, id } = await relay.add();
     const first = renderPage(link, relay);
-    await heading(strings.waiting.title);
-    fireEvent.click(revealButton());
-    await heading(strings.revealed.titleText);
+    await lookThenReveal();
     first.unmount();
     renderPage(`${ORIGIN}/s/${id}`, relay);
     await heading(strings.revealedHere.title);
