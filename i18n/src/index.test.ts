@@ -1,10 +1,13 @@
 // formatBytes: the one way every UI (reveal page, composer, extension) writes a size.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { formatBytes, number } from './index.js';
 import { LANGUAGES } from './languages.js';
 import { useLanguage } from './testing.js';
 
 describe('formatBytes', () => {
+  // English again after each case, also when one fails halfway in another language.
+  afterEach(() => useLanguage('en'));
+
   it('counts in bytes, kB and MB of 1024, whole kilobytes and megabytes to one decimal', () => {
     useLanguage('en');
     expect(formatBytes(0)).toBe('0 bytes');
@@ -33,6 +36,5 @@ describe('formatBytes', () => {
     const sizes = [12, 12 * 1024, 12 * 1_048_576].map(formatBytes);
     expect(new Set(sizes).size).toBe(3);
     for (const size of sizes) expect(size).toContain(number(12));
-    useLanguage('en');
   });
 });
