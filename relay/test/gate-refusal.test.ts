@@ -7,7 +7,7 @@
 // body up to PSST_LINGER_TIMEOUT_MS (2 s) and then answers (engines/linger.ts).
 import { describe, expect, it } from 'vitest';
 import { type HeldRequest, holdRequest, requestHead, type WireAnswer, within } from './gate-wire.js';
-import { ENGINES, type Engine, type RunningRelay, request, sleep, startRelay, useTempDir } from './support.js';
+import { ENGINES, type Engine, type RunningRelay, rejectedCount, request, sleep, startRelay, useTempDir } from './support.js';
 
 /** Longer than the uWS linger (2 s), far shorter than the request timeout the old code waited for (30 s). */
 const ANSWER_WITHIN_MS = 8_000;
@@ -19,11 +19,6 @@ const createHead = (client: string, length: number) =>
 
 function answerOf(held: HeldRequest): Promise<WireAnswer | null | 'no answer'> {
   return within(held.answer, ANSWER_WITHIN_MS, 'no answer' as const);
-}
-
-async function rejected(relay: RunningRelay, reason: string): Promise<number> {
-  const text = await (await fetch(`${relay.metricsOrigin}/metrics`)).text();
-  return Number(new RegExp(`^psst_requests_rejected_total\\{reason="${reason}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
 }
 
 /** Polls GET /api/config as `client` until it answers 200 (a slot came back), for up to 5 s. */
@@ -79,7 +74,7 @@ describe.each(ENGINES)('refusals before the body is read (%s)', (engine) => {
       const answer = await answerOf(upload);
       expectRefusal(answer, 429, /too many requests from your address/i);
       expect(upload.sent).toBe(0);
-      expect(await rejected(relay, 'rate_limited')).toBe(1);
+      expect(await rejectedCount(relay, 'rate_limited')).toBe(1);
       // The connection is not kept for a next request: the relay ends it (its FIN, or a close).
       const ended = new Promise((resolve) => {
         if (upload.socket.readableEnded || upload.socket.destroyed) resolve('ended');
@@ -99,7 +94,7 @@ describe.each(ENGINES)('refusals before the body is read (%s)', (engine) => {
       expectRefusal(await answerOf(third), 429, /too many requests at once/i);
       expect(third.sent).toBe(0);
       expect((await request(relay.origin, '/api/config', { headers: { 'x-forwarded-for': '198.51.100.2' } })).status).toBe(200);
-      expect(await rejected(relay, 'concurrency')).toBe(1);
+      expect(await rejectedCount(relay, 'concurrency')).toBe(1);
       // A client that goes away mid-request gives its slot back.
       first.socket.destroy();
       expect(await servedAgain(relay, '198.51.100.1')).toBe(200);
@@ -116,7 +111,7 @@ describe.each(ENGINES)('refusals before the body is read (%s)', (engine) => {
       const config = await request(relay.origin, '/api/config', { headers: { 'x-forwarded-for': '198.51.100.5' } });
       expect(config.status).toBe(503);
       expect((await request(relay.origin, '/healthz')).status).toBe(200);
-      expect(await rejected(relay, 'connections')).toBeGreaterThanOrEqual(2);
+      expect(await rejectedCount(relay, 'connections')).toBeGreaterThanOrEqual(2);
       for (const upload of uploads) upload.socket.destroy();
       expect(await servedAgain(relay, '198.51.100.5')).toBe(200);
     });
@@ -147,7 +142,7 @@ describe.each(ENGINES)('refusals before the body is read (%s)', (engine) => {
       expect(second.sent).toBe(0);
       // A request without a body still passes.
       expect((await request(relay.origin, '/api/config', { headers: { 'x-forwarded-for': '198.51.100.3' } })).status).toBe(200);
-      expect(await rejected(relay, 'body_buffer')).toBe(1);
+      expect(await rejectedCount(relay, 'body_buffer')).toBe(1);
       first.socket.destroy();
       const retry = hold(relay, createHead('198.51.100.2', 100));
       await sleep(SETTLE_MS);

@@ -19,6 +19,7 @@ import {
   ENGINES,
   type Engine,
   look,
+  metricValue,
   type RunningRelay,
   request,
   reveal,
@@ -32,11 +33,6 @@ const json = { 'content-type': 'application/json' };
 
 async function startPair(dir: string, env: Record<string, string>): Promise<RunningRelay[]> {
   return Promise.all(ENGINES.map((engine) => startRelay({ engine, dbPath: join(dir, `${engine}.db`), env })));
-}
-
-async function metric(relay: RunningRelay, name: string): Promise<number> {
-  const text = (await request(relay.metricsOrigin, '/metrics')).text;
-  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
 }
 
 describe.runIf(POSTGRES_AVAILABLE)('two relays on one PostgreSQL database', () => {
@@ -106,7 +102,7 @@ describe.runIf(POSTGRES_AVAILABLE)('two relays on one PostgreSQL database', () =
     });
 
     it('enforces the quota on the database totals, whichever relay is asked, and both report the same gauge', async () => {
-      const active = await metric(at(0), 'psst_secrets_active');
+      const active = await metricValue(at(0), 'psst_secrets_active');
       const room = 60 - active;
       const results = await Promise.all(
         Array.from({ length: room + 10 }, async (_, i) => {
@@ -124,7 +120,7 @@ describe.runIf(POSTGRES_AVAILABLE)('two relays on one PostgreSQL database', () =
       for (const relay of relays) {
         expect((await request(relay.origin, '/readyz')).json).toMatchObject({ error: 'storage_full' });
         // The database's number, the same on each relay: dashboards take max over relays, not sum.
-        expect(await metric(relay, 'psst_secrets_active')).toBe(60);
+        expect(await metricValue(relay, 'psst_secrets_active')).toBe(60);
       }
     });
   });

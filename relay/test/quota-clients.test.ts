@@ -6,16 +6,11 @@ import http from 'node:http';
 import { CreateSecretResponse } from '@psst/protocol/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_AVAILABLE, STORES, useStoreEnv } from '../../test-support/postgres.js';
-import { ENGINES, type Reply, type RunningRelay, request, reveal, sealBody, startRelay } from './support.js';
+import { ENGINES, type Reply, type RunningRelay, rejectedCount, request, reveal, sealBody, startRelay } from './support.js';
 
 const CLIENT_MAX = 5;
 const NETWORK_MAX = 30;
 const SUBNETS = 100;
-
-async function metric(relay: RunningRelay, reason: string): Promise<number> {
-  const text = (await request(relay.metricsOrigin, '/metrics')).text;
-  return Number(new RegExp(`^psst_requests_rejected_total\\{reason="${reason}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
-}
 
 describe.each(STORES)('per-client and per-network quotas (%s)', (store) => {
   const database = useStoreEnv(store);
@@ -80,9 +75,9 @@ describe.each(STORES)('per-client and per-network quotas (%s)', (store) => {
       expect((await create('198.51.100.7')).status).toBe(201);
       expect((await create('198.51.100.8')).status).toBe(201);
 
-      expect(await metric(relay, 'client_quota')).toBe(2);
-      expect(await metric(relay, 'network_quota')).toBe(SUBNETS - NETWORK_MAX);
-      expect(await metric(relay, 'storage_full')).toBe(0);
+      expect(await rejectedCount(relay, 'client_quota')).toBe(2);
+      expect(await rejectedCount(relay, 'network_quota')).toBe(SUBNETS - NETWORK_MAX);
+      expect(await rejectedCount(relay, 'storage_full')).toBe(0);
       // The relay logs no address, in clear or hashed.
       expect(relay.logs()).not.toMatch(/2001:db8|198\.51\.100|20010db8/);
     },

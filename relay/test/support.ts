@@ -1,14 +1,14 @@
 // Helpers for the relay's fault tests: the built relay as a child process that
 // can be killed and restarted on the same database (the shared starter in
 // test-support/relay.ts), a small HTTP client with a per-request timeout,
-// sealed secrets, and /proc readings.
+// sealed secrets, the relay's metrics, and /proc readings.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateSecretResponse } from '@psst/protocol/api';
 import { afterAll, beforeAll } from 'vitest';
-import { killAllRelays, sealTestSecret } from '../../test-support/relay.js';
+import { killAllRelays, type RunningRelay, sealTestSecret } from '../../test-support/relay.js';
 
 export { ENGINES, type Engine, killAllRelays, type RunningRelay, startRelay } from '../../test-support/relay.js';
 
@@ -154,6 +154,18 @@ export function reveal(origin: string, secret: { id: string; accessToken: string
     body: '{}',
     agent,
   });
+}
+
+/** The value of `series` (its name, with its labels as the relay writes them) on the relay's /metrics; NaN when absent. */
+export async function metricValue(relay: RunningRelay, series: string): Promise<number> {
+  const text = (await request(relay.metricsOrigin, '/metrics')).text;
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return Number(line?.slice(series.length + 1) ?? Number.NaN);
+}
+
+/** psst_requests_rejected_total for one reason. */
+export function rejectedCount(relay: RunningRelay, reason: string): Promise<number> {
+  return metricValue(relay, `psst_requests_rejected_total{reason="${reason}"}`);
 }
 
 export function rssBytes(pid: number): number {
