@@ -3,7 +3,7 @@
 // list below. Run `node ops/scripts/build-dashboard.mjs` after editing; the ops
 // tests fail when the committed JSON differs from what this script produces,
 // and run every query in it against a live Prometheus.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template
@@ -21,9 +21,15 @@ const relayErrorRatio = `1 - (sum(rate(psst_http_requests_total{${relay},status!
 const edgeErrorRatio = `1 - (sum(rate(caddy_http_request_duration_seconds_count{${caddy},code!~"5.."}[${ri}])) / sum(rate(caddy_http_requests_total{${caddy}}[${ri}])))`;
 /**
  * The abuse brakes' refusal reasons (issue 14: rate limits, the caps checked before a body is read, the
- * per-client and per-network quotas, proof of work); the same list as the rules' instance:psst_requests_refused_abuse.
+ * per-client and per-network quotas, proof of work), read from the recording rule that the alert
+ * PsstAbuseRefusalsSustained watches, so that the panel and the alert count the same refusals.
  */
-const abuseReasons = 'rate_limited|concurrency|connections|body_buffer|client_quota|network_quota|proof_of_work';
+const abuseReasons = (() => {
+  const rules = readFileSync(new URL('../prometheus/psst.rules.yml', import.meta.url), 'utf8');
+  const reasons = /record: instance:psst_requests_refused_abuse:rate5m\n\s*expr: .*\breason=~"([^"]+)"/.exec(rules)?.[1];
+  if (!reasons) throw new Error('psst.rules.yml: no reason=~"…" in the rule instance:psst_requests_refused_abuse:rate5m');
+  return reasons;
+})();
 const quantile = (phi, metric, sel, by = '') =>
   `histogram_quantile(${phi}, sum by (le${by ? `, ${by}` : ''}) (rate(${metric}_bucket{${sel}}[${ri}])))`;
 
