@@ -17,33 +17,13 @@ export const VIEWPORTS = [
 
 /**
  * The languages every state is checked in: English, and Arabic for the right-to-left layout. The
- * reveal page and the web composer choose it through `usePageLanguage` below; the extension speaks
+ * reveal page and the web composer choose it through browser.ts's `usePageLanguage`; the extension speaks
  * the browser's UI language, so its suite launches one Chromium per language (`--lang`).
  */
 export const LOCALES: readonly string[] = ['en', 'ar'];
 
 /** How a suite puts its page in a language; 'en' is the default everywhere. */
 export type SetLocale = (page: Page, locale: string) => Promise<void>;
-
-/**
- * The pages' language (reveal page, web composer), chosen as the language switcher remembers it: the
- * localStorage key "psst.language" (reveal-page/src/language.ts, LANGUAGE_KEY), set before every load.
- * Call once per page, before the first navigation; then `pageLanguageApplied` after each.
- */
-export async function usePageLanguage(page: Page, locale: string): Promise<void> {
-  await page.addInitScript((lang) => {
-    try {
-      localStorage.setItem('psst.language', lang);
-    } catch {
-      // An opaque origin (about:blank) has no storage; the pages themselves do.
-    }
-  }, locale);
-}
-
-/** Waits until the page shows `locale`: the pages set <html lang> once its catalogues are installed. */
-export const pageLanguageApplied: SetLocale = async (page, locale) => {
-  await page.locator(`html[lang="${locale}"]`).waitFor({ state: 'attached', timeout: 30_000 });
-};
 
 /**
  * AxeBuilder sends axe-core's 600 kB source with every analyze (twice), which is most of its time; the

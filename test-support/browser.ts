@@ -75,3 +75,26 @@ export async function screenshotStates(page: Page, dir: string, name: string): P
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1280, height: 900 });
 }
+
+/**
+ * The pages' language (reveal page, web composer), chosen as the language switcher remembers it: the
+ * localStorage key "psst.language" (reveal-page/src/language.ts, LANGUAGE_KEY), set before the first
+ * load of each origin in this tab; what the switcher chooses after that holds across reloads. Call once
+ * per page, before the first navigation; then `pageLanguageApplied` after each.
+ */
+export async function usePageLanguage(page: Page, locale: string): Promise<void> {
+  await page.addInitScript((lang) => {
+    try {
+      if (sessionStorage.getItem('test:language-set')) return;
+      sessionStorage.setItem('test:language-set', '1');
+      localStorage.setItem('psst.language', lang);
+    } catch {
+      // An opaque origin (about:blank) has no storage; the pages themselves do.
+    }
+  }, locale);
+}
+
+/** Waits until the page shows `locale`: the pages set <html lang> once its catalogues are installed. */
+export async function pageLanguageApplied(page: Page, locale: string): Promise<void> {
+  await page.locator(`html[lang="${locale}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+}

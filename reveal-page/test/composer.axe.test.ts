@@ -7,17 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  checkState,
-  expectTabReachesWithRing,
-  holdRequests,
-  LOCALES,
-  pageLanguageApplied,
-  showYourLinks,
-  tabUntil,
-  usePageLanguage,
-} from '../../test-support/axe.js';
-import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
+import { checkState, expectTabReachesWithRing, holdRequests, LOCALES, showYourLinks, tabUntil } from '../../test-support/axe.js';
+import { type LaunchedBrowser, launchChromium, pageLanguageApplied, usePageLanguage } from '../../test-support/browser.js';
 import { type RunningRelay, startRelay } from '../../test-support/relay.js';
 
 const dist = join(import.meta.dirname, '../dist');

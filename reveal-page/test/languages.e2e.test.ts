@@ -14,7 +14,13 @@ import { createTranslator, type LanguageCode } from '@psst/i18n';
 import { LANGUAGE_CODES, readLanguage } from '@psst/i18n/catalogue-files';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LaunchedBrowser, launchChromium, screenshotStates } from '../../test-support/browser.js';
+import {
+  type LaunchedBrowser,
+  launchChromium,
+  pageLanguageApplied,
+  screenshotStates,
+  usePageLanguage,
+} from '../../test-support/browser.js';
 import { createTestSecret, type RunningRelay, startRelay, TEST_KDF } from '../../test-support/relay.js';
 import { LANGUAGE_KEY } from '../src/language.js';
 import { findKeys, findOverflows } from './page-fit.js';
@@ -45,20 +51,12 @@ afterAll(async () => {
 
 const words = (lang: LanguageCode) => createTranslator(lang, readLanguage(lang));
 
-/** A new tab in `lang` (the stored choice, as the switcher leaves it), at `url`, once its catalogue is installed. */
+/** A new tab in `lang` (the stored choice, as the switcher leaves it: a reload keeps what it chose since), at `url`, once its catalogue is installed. */
 async function openIn(lang: LanguageCode, url: string): Promise<Page> {
   const page = await browser.context.newPage();
-  // Once per tab: a reload keeps what the switcher chose since.
-  await page.addInitScript(
-    ([key, value]) => {
-      if (sessionStorage.getItem('test:language-set')) return;
-      sessionStorage.setItem('test:language-set', '1');
-      localStorage.setItem(key, value);
-    },
-    [LANGUAGE_KEY, lang] as const,
-  );
+  await usePageLanguage(page, lang);
   await page.goto(url);
-  await page.locator(`html[lang="${lang}"]`).waitFor({ timeout: 30_000 });
+  await pageLanguageApplied(page, lang);
   return page;
 }
 

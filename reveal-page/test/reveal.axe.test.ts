@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { checkState, LOCALES, pageLanguageApplied, usePageLanguage } from '../../test-support/axe.js';
-import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
+import { checkState, LOCALES } from '../../test-support/axe.js';
+import { type LaunchedBrowser, launchChromium, pageLanguageApplied, usePageLanguage } from '../../test-support/browser.js';
 import { type RunningRelay, startRelay } from '../../test-support/relay.js';
 import { walkRevealByKeyboard, walkRevealStates } from '../../test-support/reveal-walk.js';
 
