@@ -47,12 +47,7 @@ beforeAll(async () => {
   host = {
     door,
     relayOrigin: relay.origin,
-    async open(link) {
-      const page = await ext.context.newPage();
-      await page.goto(link);
-      expect(page.url().startsWith(revealPagePrefix()), page.url()).toBe(true);
-      return playwrightTab(page, { loading: strings.looking.title });
-    },
+    open,
     startRelay: (env) => startRelay({ staticDir: revealDist, ...(env ? { env } : {}) }),
     addressAfterReveal: (origin, id) => `${revealPagePrefix()}${origin}/s/${id}`,
   };
@@ -68,12 +63,12 @@ afterAll(async () => {
 const revealPagePrefix = () => `chrome-extension://${ext.extensionId}/reveal.html?link=`;
 const keyOf = (link: string) => link.split('#')[1] as string;
 
-/** Opens the link as if pasted in the address bar; returns the page once it has looked the link up. */
-async function open(link: string): Promise<{ page: Page; heading: string }> {
+/** Opens the link as if pasted in the address bar: the tab must show the extension's reveal page. */
+async function open(link: string) {
   const page = await ext.context.newPage();
   await page.goto(link);
   expect(page.url().startsWith(revealPagePrefix()), page.url()).toBe(true);
-  return { page, heading: await settledHeading(page, strings.looking.title) };
+  return playwrightTab(page, { loading: strings.looking.title });
 }
 
 async function reveal(page: Page): Promise<void> {
@@ -89,8 +84,9 @@ describe('the extension’s reveal page', () => {
     const text = 'kept nowhere';
     const secret = await createTestSecret(door.origin, { text });
     door.log.length = 0;
-    const { page, heading: first } = await open(secret.link);
-    expect(first).toBe(strings.waiting.title);
+    const tab = await open(secret.link);
+    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    const { page } = tab;
     expect(await page.getByText(t('revealHost.hostNote')).isVisible()).toBe(true);
     await reveal(page);
     await page.locator('.secret pre').waitFor();
