@@ -15,15 +15,16 @@ export type Outcome =
   | { ok: true; notice: { title: string; message: string } }
   | { ok: false; words: { title: string; message: string; openOptions?: boolean } };
 
-/** The extension's background as a test reaches it: the browser.* (in Chromium chrome.*) APIs and the `psst` handlers entrypoints/background.ts exposes. */
-export type Background = BackgroundWindow;
-
-/** Runs `fn(background, arg)` in the extension's background and returns its JSON result (test-support/firefox.ts's background has this shape). */
-export type InBackground = <T, A>(fn: (bg: Background, arg: A) => T | Promise<T>, arg: A) => Promise<T>;
+/**
+ * Runs `fn(background, arg)` in the extension's background and returns its JSON result: `background` holds the
+ * browser.* (in Chromium chrome.*) APIs and the `psst` handlers entrypoints/background.ts exposes
+ * (test-support/firefox.ts's background has this shape).
+ */
+export type InBackground = <T, A>(fn: (bg: BackgroundWindow, arg: A) => T | Promise<T>, arg: A) => Promise<T>;
 
 /** InBackground for Chromium: `fn` runs in the extension's service worker, with chrome.* as `browser`. */
 export function inServiceWorker(worker: Worker): InBackground {
-  return <T, A>(fn: (bg: Background, arg: A) => T | Promise<T>, arg: A) =>
+  return <T, A>(fn: (bg: BackgroundWindow, arg: A) => T | Promise<T>, arg: A) =>
     worker.evaluate(`(${fn.toString()})({ browser: chrome, psst: globalThis.psst }, ${JSON.stringify(arg ?? null)})`) as Promise<T>;
 }
 
