@@ -115,22 +115,18 @@ export function prepareOperations(db: Database, counters: Counters, limits: Oper
   const hashOf = createClientHasher();
   const counting = countsClients(limits);
 
+  /** The secrets and bytes counted under a hash made with the current key and under the previous key's (null: none). */
+  function usageOf(current: Buffer, previous: Buffer | null): [secrets: number, bytes: number] {
+    const now = selectUsage.get(current);
+    const before = previous === null ? undefined : selectUsage.get(previous);
+    return [(now?.[0] ?? 0) + (before?.[0] ?? 0), (now?.[1] ?? 0) + (before?.[1] ?? 0)];
+  }
+
   /** What the client and its network hold, under the current key and the previous one. */
   function readUsage(hashes: ClientHashes): Usage {
-    const usage: Usage = { clientSecrets: 0, clientBytes: 0, networkSecrets: 0, networkBytes: 0 };
-    for (const hash of [hashes.client, hashes.previousClient]) {
-      const row = hash === null ? undefined : selectUsage.get(hash);
-      if (row === undefined) continue;
-      usage.clientSecrets += row[0];
-      usage.clientBytes += row[1];
-    }
-    for (const hash of [hashes.network, hashes.previousNetwork]) {
-      const row = hash === null ? undefined : selectUsage.get(hash);
-      if (row === undefined) continue;
-      usage.networkSecrets += row[0];
-      usage.networkBytes += row[1];
-    }
-    return usage;
+    const [clientSecrets, clientBytes] = usageOf(hashes.client, hashes.previousClient);
+    const [networkSecrets, networkBytes] = usageOf(hashes.network, hashes.previousNetwork);
+    return { clientSecrets, clientBytes, networkSecrets, networkBytes };
   }
 
   /** A purge hands back the hashes of the rows it removed: each client's count goes down by its rows. */
