@@ -233,4 +233,34 @@ describe('the language switcher', () => {
       await page.close();
     }
   });
+
+  it('shows the language chosen last when an earlier choice’s catalogue arrives after it', async () => {
+    const page = await openIn('en', `${relay.origin}/`);
+    try {
+      await page.locator('main[data-ready]').waitFor({ timeout: 30_000 });
+      // German's catalogue is held back until French, picked after it, is on screen.
+      let releaseGerman = () => {};
+      const germanHeld = new Promise<void>((resolve) => {
+        releaseGerman = resolve;
+      });
+      await page.route('**/de.json', async (route) => {
+        await germanHeld;
+        await route.continue();
+      });
+      await page.locator('#language').selectOption('de');
+      await page.locator('#language').selectOption('fr');
+      await page.locator('html[lang="fr"]').waitFor({ timeout: 30_000 });
+      const germanArrived = page.waitForResponse('**/de.json');
+      releaseGerman();
+      await germanArrived;
+      // The page has read German's catalogue (its resource entry is complete) and had time to act on it.
+      await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/de.json')));
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+      expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+      expect(await page.getByRole('button', { name: words('fr').t('composer.create') }).isVisible()).toBe(true);
+      expect(await page.title()).toBe(words('fr').t('webComposer.pageTitle'));
+    } finally {
+      await page.close();
+    }
+  });
 });
