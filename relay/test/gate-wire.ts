@@ -1,6 +1,7 @@
 // Raw-socket clients for the refuse-before-reading tests (gate-*.test.ts): a
 // request whose head is sent while its body is held back, and a slow sender
-// that pushes a large body a little at a time, as an attacker would.
+// that pushes a large body a little at a time, as an attacker would. The
+// request head and the answer parser serve linger.test.ts's uploads too.
 import net from 'node:net';
 
 export interface WireAnswer {
@@ -44,10 +45,29 @@ export function holdRequest(port: number, head: string): HeldRequest {
   };
 }
 
-/** The first complete final answer on `socket` (a Content-Length body), or null if it closes or fails first. */
+/**
+ * The first answer in `received` once its head and its Content-Length body (none: empty) are all there, and
+ * the bytes after it; null until then.
+ */
+export function parseAnswer(received: Buffer): { answer: WireAnswer; rest: Buffer } | null {
+  const end = received.indexOf('\r\n\r\n');
+  if (end === -1) return null;
+  const lines = received.subarray(0, end).toString('latin1').split('\r\n');
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(lines[0] ?? '')?.[1] ?? 0);
+  const headers: Record<string, string> = {};
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const bodyEnd = end + 4 + Number(headers['content-length'] ?? 0);
+  if (received.length < bodyEnd) return null;
+  return { answer: { status, headers, body: received.subarray(end + 4, bodyEnd).toString('utf8') }, rest: received.subarray(bodyEnd) };
+}
+
+/** The first complete final answer on `socket` (interim 1xx answers skipped), or null if it closes or fails first. */
 export function readAnswer(socket: net.Socket): Promise<WireAnswer | null> {
   return new Promise((resolve) => {
-    let received = Buffer.alloc(0);
+    let received: Buffer = Buffer.alloc(0);
     let settled = false;
     const settle = (value: WireAnswer | null) => {
       if (settled) return;
@@ -57,23 +77,10 @@ export function readAnswer(socket: net.Socket): Promise<WireAnswer | null> {
     socket.on('data', (chunk: Buffer) => {
       if (settled) return;
       received = Buffer.concat([received, chunk]);
-      for (;;) {
-        const end = received.indexOf('\r\n\r\n');
-        if (end === -1) return;
-        const lines = received.subarray(0, end).toString('latin1').split('\r\n');
-        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(lines[0] ?? '')?.[1] ?? 0);
-        const headers: Record<string, string> = {};
-        for (const line of lines.slice(1)) {
-          const colon = line.indexOf(':');
-          headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-        }
-        if (status >= 100 && status < 200) {
-          received = received.subarray(end + 4);
-          continue;
-        }
-        const length = Number(headers['content-length'] ?? 0);
-        if (received.length < end + 4 + length) return;
-        settle({ status, headers, body: received.subarray(end + 4, end + 4 + length).toString('utf8') });
+      for (let parsed = parseAnswer(received); parsed; parsed = parseAnswer(received)) {
+        received = parsed.rest;
+        if (parsed.answer.status >= 100 && parsed.answer.status < 200) continue;
+        settle(parsed.answer);
         return;
       }
     });

@@ -15,6 +15,7 @@ import { DEFAULT_MAX_ENVELOPE_BYTES } from '@psst/protocol/limits';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { parseAnswer, requestHead } from './gate-wire.js';
 import { ENGINES, openFds, type RunningRelay, rssBytes, sleep, startRelay, useTempDir, waitUntil } from './support.js';
 
 /** The size the issue measured: just over the default create body limit (1 MiB envelope → ~1.40 MB of JSON). */
@@ -96,13 +97,10 @@ function upload(port: number, head: string, body: Buffer, timeoutMs = UPLOAD_TIM
     socket.on('data', (chunk: Buffer) => {
       if (outcome.status !== null) return;
       received = Buffer.concat([received, chunk]);
-      const end = received.indexOf('\r\n\r\n');
-      if (end === -1) return;
-      const headText = received.subarray(0, end).toString('latin1');
-      const length = Number(/^content-length: *(\d+)/im.exec(headText)?.[1] ?? Number.NaN);
-      if (!(received.length >= end + 4 + length)) return;
-      outcome.status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headText)?.[1] ?? 0);
-      outcome.body = received.subarray(end + 4, end + 4 + length).toString('utf8');
+      const parsed = parseAnswer(received);
+      if (!parsed) return;
+      outcome.status = parsed.answer.status;
+      outcome.body = parsed.answer.body;
       maybeEnd();
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
@@ -181,7 +179,7 @@ function startBusyLoops(count: number, maxMs: number): { stop(): Promise<void> }
 }
 
 function oversizedHead(length: number, path = '/api/secrets'): string {
-  return `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+  return requestHead('POST', path, { 'content-type': 'application/json', 'content-length': length });
 }
 
 function oversizedBody(length: number): Buffer {
@@ -239,7 +237,7 @@ function uploadExpectingContinue(port: number, body: Buffer, timeoutMs = UPLOAD_
   return new Promise((resolve) => {
     const outcome: ContinueOutcome = { interim: [], status: null, body: '', bodyBytesSent: 0 };
     const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
-    let received = Buffer.alloc(0);
+    let received: Buffer = Buffer.alloc(0);
     const finish = () => {
       clearTimeout(timer);
       socket.destroy();
@@ -250,13 +248,12 @@ function uploadExpectingContinue(port: number, body: Buffer, timeoutMs = UPLOAD_
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       for (;;) {
-        const end = received.indexOf('\r\n\r\n');
-        if (end === -1 || outcome.status !== null) return;
-        const head = received.subarray(0, end).toString('latin1');
-        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
-        if (status === 100) {
-          outcome.interim.push(status);
-          received = received.subarray(end + 4);
+        const parsed = outcome.status === null ? parseAnswer(received) : null;
+        if (!parsed) return;
+        received = parsed.rest;
+        const { answer } = parsed;
+        if (answer.status === 100) {
+          outcome.interim.push(answer.status);
           // A final answer that came in the same read wins (curl reads both before it uploads).
           if (received.indexOf('\r\n\r\n') === -1) {
             outcome.bodyBytesSent = body.length;
@@ -264,10 +261,8 @@ function uploadExpectingContinue(port: number, body: Buffer, timeoutMs = UPLOAD_
           }
           continue;
         }
-        const length = Number(/^content-length: *(\d+)/im.exec(head)?.[1] ?? Number.NaN);
-        if (!(received.length >= end + 4 + length)) return;
-        outcome.status = status;
-        outcome.body = received.subarray(end + 4, end + 4 + length).toString('utf8');
+        outcome.status = answer.status;
+        outcome.body = answer.body;
         finish();
         return;
       }
@@ -420,7 +415,7 @@ function flood(port: number, head: string, chunk: Buffer, intervalMs: number, ma
   });
 }
 
-const chunkedHead = 'POST /api/secrets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+const chunkedHead = requestHead('POST', '/api/secrets', { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
 /** One chunk of a chunked body: 64 KiB of data. */
 const bigChunk = Buffer.concat([Buffer.from('10000\r\n'), Buffer.alloc(0x10000, 'A'), Buffer.from('\r\n')]);
 /** 1 KiB every 100 ms: ~10 KB/s, far under the byte bound; only the time bound ends it. */
