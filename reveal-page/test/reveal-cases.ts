@@ -4,7 +4,7 @@
 // (reveal.firefox.test.ts here, extension/test/reveal.firefox.test.ts) run them
 // through puppeteer, the Chromium ones (reveal.e2e.test.ts here and in extension/)
 // through playwright-core; selectors are structural, words come from reveal-ui.
-import { createTranslator } from '@psst/i18n';
+import { createTranslator, t } from '@psst/i18n';
 import { readLanguage } from '@psst/i18n/catalogue-files';
 import { DEFAULT_KDF, MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import { strings } from '@psst/reveal-ui/strings';
@@ -69,6 +69,8 @@ const focusedTag = (tab: RevealTab) => tab.evaluate(() => document.activeElement
 export interface RevealCaseOptions {
   /** The host shows the footer's language switcher (the page the relay serves; the extension follows the browser's language). */
   switcher?: boolean;
+  /** The host is the extension's reveal.html: everything the extension keeps (its local and session storage), read when the case asks. */
+  extensionStorage?: () => Promise<unknown>;
 }
 
 /** Picks Arabic in the footer's switcher, or English when the page is in Arabic, as a reader does (the page re-renders in place and keeps the choice). */
@@ -82,6 +84,27 @@ const toggleArabic = (tab: RevealTab) =>
 
 /** Registers the cases with vitest; `host` is read when each case runs (it is made in beforeAll). */
 export function describeRevealCases(host: () => RevealHost, options: RevealCaseOptions = {}): void {
+  const { extensionStorage } = options;
+  if (extensionStorage) {
+    it('says the extension opened it, stores nothing of the key, link or text, and the relay sees only Look and Reveal', async () => {
+      const h = host();
+      const text = 'kept nowhere';
+      const secret = await createTestSecret(h.door.origin, { text });
+      h.door.log.length = 0;
+      const tab = await h.open(secret.link);
+      expect(await tab.settledHeading()).toBe(strings.waiting.title);
+      expect(await tab.text('.host-note')).toBe(t('revealHost.hostNote'));
+      expect(await tab.evaluate(() => (document.querySelector('.host-note') as HTMLElement).getClientRects().length > 0)).toBe(true);
+      await tab.click(REVEAL);
+      expect(await tab.text(SECRET_TEXT)).toBe(text);
+      // Nothing of the key, link or text is stored by the extension (only the reveal page's tab note: id and time).
+      const stored = JSON.stringify(await extensionStorage());
+      for (const part of [secret.id, secret.link.split('#')[1] as string, text]) expect(stored).not.toContain(part);
+      expect(h.door.log).toEqual([`GET /api/secrets/${secret.id}`, `POST /api/secrets/${secret.id}/reveal`]);
+      await tab.close();
+    });
+  }
+
   if (options.switcher) {
     it('in Arabic, picked in the switcher, mirrors the page while the secret stays as sent: left to right, or right to left when written so', async () => {
       const h = host();
