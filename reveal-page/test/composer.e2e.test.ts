@@ -349,10 +349,12 @@ describe('the web composer in Chromium, served by the relay', () => {
 
   it('never lets the reveal page request any of the composer files', () => {
     // Everything the reveal page may load (its scripts, style, later chunks and every language's catalogue) is its own.
-    const { initial, lazy } = filesOfPage(dist, 'index.html');
-    const revealFiles = new Set([...initial, ...lazy, ...Object.values(catalogueFiles(dist, 'reveal'))]);
-    const composerFiles = [...filesOfPage(dist, 'composer.html').initial, ...filesOfPage(dist, 'composer.html').lazy]
-      .concat(Object.values(catalogueFiles(dist, 'composer')))
+    const everyFile = (html: string, page: string) => {
+      const { initial, lazy } = filesOfPage(dist, html);
+      return [...initial, ...lazy, ...Object.values(catalogueFiles(dist, page))];
+    };
+    const revealFiles = new Set(everyFile('index.html', 'reveal'));
+    const composerFiles = everyFile('composer.html', 'composer')
       .filter((f) => !revealFiles.has(f))
       .map((f) => f.replace(/^assets\//, ''));
     expect(composerFiles.length).toBeGreaterThan(0);
