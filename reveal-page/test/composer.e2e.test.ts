@@ -349,7 +349,7 @@ describe('the web composer in Chromium, served by the relay', () => {
 
   it('never lets the reveal page request any of the composer files', () => {
     // Everything the reveal page may load (its scripts, style, later chunks and every language's catalogue) is its own.
-    const everyFile = (html: string, page: string) => {
+    const everyFile = (html: string, page: 'reveal' | 'composer') => {
       const { initial, lazy } = filesOfPage(dist, html);
       return [...initial, ...lazy, ...Object.values(catalogueFiles(dist, page))];
     };
