@@ -22,9 +22,6 @@ export const VIEWPORTS = [
  */
 export const LOCALES: readonly string[] = ['en', 'ar'];
 
-/** How a suite puts its page in a language; 'en' is the default everywhere. */
-export type SetLocale = (page: Page, locale: string) => Promise<void>;
-
 /**
  * AxeBuilder sends axe-core's 600 kB source with every analyze (twice), which is most of its time; the
  * pages get it once instead (an init script, so every document has it, CSP or not) and the builder

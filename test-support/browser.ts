@@ -94,7 +94,7 @@ export async function usePageLanguage(page: Page, locale: string): Promise<void>
   }, locale);
 }
 
-/** Waits until the page shows `locale`: the pages set <html lang> once its catalogues are installed. */
+/** Waits until the page shows `locale`: the pages (and the extension's) set <html lang> once its words are installed. */
 export async function pageLanguageApplied(page: Page, locale: string): Promise<void> {
   await page.locator(`html[lang="${locale}"]`).waitFor({ state: 'attached', timeout: 30_000 });
 }

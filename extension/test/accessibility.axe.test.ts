@@ -13,10 +13,10 @@ import {
   expectTabReachesWithRing,
   holdRequests,
   LOCALES,
-  type SetLocale,
   showYourLinks,
   tabUntil,
 } from '../../test-support/axe';
+import { pageLanguageApplied } from '../../test-support/browser';
 import { createTestSecret, type RunningRelay, startRelay } from '../../test-support/relay';
 import { walkRevealByKeyboard, walkRevealStates } from '../../test-support/reveal-walk';
 import { type ExtensionBrowser, launchWithExtension, requireBuilds, revealDist } from './reveal-support';
@@ -55,12 +55,10 @@ const pageUrl = (name: string) => `chrome-extension://${ext.extensionId}/${name}
 
 /**
  * The extension speaks the browser's UI language (browser.i18n): each language other than English
- * gets its own Chromium launched with `--lang` (see the describe below); the page then shows that
- * catalogue's language and direction on <html>.
+ * gets its own Chromium launched with `--lang` (see the describe below); setLocale waits until the
+ * page shows that catalogue's language on <html>, as the pages' suites do.
  */
-const setLocale: SetLocale = async (page, locale) => {
-  await page.waitForFunction((lang) => document.documentElement.lang === lang, locale, { timeout: 30_000 });
-};
+const setLocale = pageLanguageApplied;
 
 const composerSubmit = (page: Page) => page.locator('form.composer button[type="submit"]');
 
