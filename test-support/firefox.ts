@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type EvaluateFunc, type Page } from 'puppeteer-core';
 import { type FrontDoor, startFrontDoor } from './front-door.js';
-import { type RunningRelay, startRelay } from './relay.js';
+import { REVEAL_DIST, type RunningRelay, startRelay } from './relay.js';
 import { type Poll, pollUntil, revealTabDriver, WAIT_MS } from './reveal-tab.js';
 
 export const FIREFOX_PATH = process.env.PSST_FIREFOX ?? '/usr/bin/firefox-esr';
@@ -153,10 +153,8 @@ export async function launchFirefoxWithExtension(extensionDir: string): Promise<
   return { ...launched, openExtensionPage, background };
 }
 
-const REPO = join(import.meta.dirname, '..');
-/** The builds the Firefox suites load: the extension's firefox-mv2 and the reveal page the relay serves. */
-export const FIREFOX_EXTENSION_DIR = join(REPO, 'extension', '.output', 'firefox-mv2');
-export const REVEAL_DIST = join(REPO, 'reveal-page', 'dist');
+/** The extension's build Firefox installs (the relay serves relay.ts's REVEAL_DIST). */
+const FIREFOX_EXTENSION_DIR = join(import.meta.dirname, '..', 'extension', '.output', 'firefox-mv2');
 
 /** What a Firefox suite starts with: the relay serving the built reveal page, a front door recording every request to it, and Firefox. */
 export interface FirefoxSetup<F extends LaunchedFirefox> {

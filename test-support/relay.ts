@@ -15,6 +15,8 @@ import { buildLink } from '../protocol/src/link.js';
 import { sealSecret } from '../protocol/src/secret.js';
 
 /** PSST_RELAY_MAIN runs the tests against another build of the relay. */
+/** The built reveal page (`pnpm --filter @psst/reveal-page build`), for a relay's PSST_STATIC_DIR. */
+export const REVEAL_DIST = fileURLToPath(new URL('../reveal-page/dist', import.meta.url));
 export const RELAY_MAIN = process.env.PSST_RELAY_MAIN ?? fileURLToPath(new URL('../relay/dist/main.js', import.meta.url));
 /** The V8 flags every launcher gives the relay's node (relay/node-flags.json): tests run it as it is deployed. */
 export const RELAY_NODE_FLAGS: readonly string[] = (

@@ -48,7 +48,6 @@ beforeAll(async () => {
     door,
     relayOrigin: relay.origin,
     open,
-    startRelay: (env) => startRelay({ staticDir: revealDist, ...(env ? { env } : {}) }),
     addressAfterReveal: (origin, id) => `${revealPagePrefix()}${origin}/s/${id}`,
   };
 });

@@ -18,11 +18,10 @@ import {
   type FirefoxWithExtension,
   firefoxTab,
   pollPage,
-  REVEAL_DIST,
   startFirefoxSetup,
 } from '../../test-support/firefox';
 import { type FrontDoor, startFrontDoor } from '../../test-support/front-door';
-import { createTestSecret, type RunningRelay, startRelay } from '../../test-support/relay';
+import { createTestSecret, type RunningRelay } from '../../test-support/relay';
 
 const REVEAL_PREFIX = `${EXTENSION_ORIGIN}/reveal.html?link=`;
 
@@ -99,7 +98,6 @@ beforeAll(async () => {
       await tab.waitForAddress(REVEAL_PREFIX);
       return tab;
     },
-    startRelay: (env) => startRelay({ staticDir: REVEAL_DIST, ...(env ? { env } : {}) }),
     addressAfterReveal: (origin, id) => `${REVEAL_PREFIX}${origin}/s/${id}`,
   };
 });

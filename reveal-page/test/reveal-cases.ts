@@ -9,7 +9,7 @@ import { readLanguage } from '@psst/i18n/catalogue-files';
 import { DEFAULT_KDF, MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import { strings } from '@psst/reveal-ui/strings';
 import { expect, it } from 'vitest';
-import { createTestSecret, TEST_KDF } from '../../test-support/relay.js';
+import { createTestSecret, REVEAL_DIST, startRelay, TEST_KDF } from '../../test-support/relay.js';
 
 /** One open tab of a reveal host. Every wait is bounded by the driver. */
 export interface RevealTab {
@@ -39,8 +39,6 @@ export interface RevealHost {
   relayOrigin: string;
   /** Opens the link in a fresh tab as a recipient would (typed or clicked). */
   open(link: string): Promise<RevealTab>;
-  /** A relay of the test's own, on 127.0.0.1, serving the reveal page. */
-  startRelay(env?: Record<string, string>): Promise<{ origin: string; stop(): Promise<unknown> }>;
   /** The tab's address once the key is dropped, for the secret `id` of `origin`. */
   addressAfterReveal(origin: string, id: string): string;
   /** Called in each state worth a picture ('waiting', 'revealed-text', 'burned'…), e.g. for screenshots. */
@@ -322,7 +320,7 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
 
   it('says when to retry when the relay rate-limits, and offers a retry when the relay is gone', async () => {
     const h = host();
-    const strict = await h.startRelay({ PSST_RATE_LIMIT_READ: '1' });
+    const strict = await startRelay({ staticDir: REVEAL_DIST, env: { PSST_RATE_LIMIT_READ: '1' } });
     try {
       const secret = await createTestSecret(strict.origin, { text: 'not yet' });
       const tab = await h.open(secret.link);
@@ -338,7 +336,7 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
       await strict.stop();
     }
 
-    const doomed = await h.startRelay();
+    const doomed = await startRelay({ staticDir: REVEAL_DIST });
     const secret = await createTestSecret(doomed.origin, { text: 'unreachable' });
     const tab = await h.open(secret.link);
     expect(await tab.settledHeading()).toBe(strings.waiting.title);

@@ -80,7 +80,6 @@ beforeAll(async () => {
       await page.goto(link);
       return playwrightTab(page, { loading: strings.looking.title });
     },
-    startRelay: (env) => startRelay({ staticDir: dist, ...(env ? { env } : {}) }),
     addressAfterReveal: (origin, id) => `${origin}/s/${id}`,
     snapshot: (tab, state) => screenshotStates(pageOf(tab), artifacts, state),
     async clickReveal(tab, shown, label) {

@@ -4,9 +4,8 @@
 // passphrase or text in any address or body, and no Referer.
 import { strings } from '@psst/reveal-ui/strings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FirefoxSetup, firefoxTab, type LaunchedFirefox, REVEAL_DIST, startFirefoxSetup } from '../../test-support/firefox.js';
+import { type FirefoxSetup, firefoxTab, type LaunchedFirefox, startFirefoxSetup } from '../../test-support/firefox.js';
 import type { FrontDoor } from '../../test-support/front-door.js';
-import { startRelay } from '../../test-support/relay.js';
 import { describeRevealCases, type RevealHost } from './reveal-cases.js';
 
 let setup: FirefoxSetup<LaunchedFirefox>;
@@ -45,7 +44,6 @@ beforeAll(async () => {
         },
       };
     },
-    startRelay: (env) => startRelay({ staticDir: REVEAL_DIST, ...(env ? { env } : {}) }),
     addressAfterReveal: (origin, id) => `${origin}/s/${id}`,
   };
 });
