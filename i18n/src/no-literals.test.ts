@@ -22,7 +22,7 @@ function tsxFiles(dir: string): string[] {
 }
 
 /** The literal texts a person could read in one TSX source. */
-export function literalTexts(source: string): string[] {
+function literalTexts(source: string): string[] {
   const found: string[] = [];
   // JSX text between tags (not after an arrow's `=>`): letters, and none of the characters code between a `>` and a `<` would have.
   for (const match of source.matchAll(/(?<!=)>\s*([^<>{}();=`'"\n]*\p{L}{2,}[^<>{}();=`'"\n]*?)\s*</gu)) found.push(match[1] as string);
