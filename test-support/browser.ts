@@ -84,7 +84,11 @@ export async function screenshotStates(page: Page, dir: string, name: string): P
  */
 export async function usePageLanguage(page: Page, locale: string): Promise<void> {
   await page.addInitScript((lang) => {
+    // Runs in the page; typed here without the DOM library (test-support is also checked with the relay's, which has none).
+    type Store = { getItem(key: string): string | null; setItem(key: string, value: string): void };
     try {
+      // Inside the try: on an opaque origin even reading the property throws.
+      const { sessionStorage, localStorage } = globalThis as unknown as { sessionStorage: Store; localStorage: Store };
       if (sessionStorage.getItem('test:language-set')) return;
       sessionStorage.setItem('test:language-set', '1');
       localStorage.setItem('psst.language', lang);
