@@ -14,9 +14,27 @@ import type { KdfParams } from '../protocol/src/limits.js';
 import { buildLink } from '../protocol/src/link.js';
 import { sealSecret } from '../protocol/src/secret.js';
 
-/** PSST_RELAY_MAIN runs the tests against another build of the relay. */
+/**
+ * The relay's abuse brakes, off for tests: a test makes many requests from one address, many at once
+ * (races), and one address holds every secret it makes. A test that wants a brake sets it again. Both
+ * ways tests start a relay use it: a child process (startRelay here) and in process
+ * (relay/src/testing/harness.ts).
+ */
+export const BRAKES_OFF_ENV: Readonly<Record<string, string>> = Object.freeze({
+  PSST_RATE_LIMIT_CREATE: '0',
+  PSST_RATE_LIMIT_READ: '0',
+  PSST_MAX_CLIENT_REQUESTS: '0',
+  // Proof of work's default, auto, would ask once a small test quota is half full.
+  PSST_PROOF_OF_WORK: 'off',
+  PSST_CLIENT_MAX_SECRETS: '0',
+  PSST_CLIENT_MAX_STORE_BYTES: '0',
+  PSST_NETWORK_MAX_SECRETS: '0',
+  PSST_NETWORK_MAX_STORE_BYTES: '0',
+});
+
 /** The built reveal page (`pnpm --filter @psst/reveal-page build`), for a relay's PSST_STATIC_DIR. */
 export const REVEAL_DIST = fileURLToPath(new URL('../reveal-page/dist', import.meta.url));
+/** PSST_RELAY_MAIN runs the tests against another build of the relay. */
 export const RELAY_MAIN = process.env.PSST_RELAY_MAIN ?? fileURLToPath(new URL('../relay/dist/main.js', import.meta.url));
 /** The V8 flags every launcher gives the relay's node (relay/node-flags.json): tests run it as it is deployed. */
 export const RELAY_NODE_FLAGS: readonly string[] = (
@@ -98,18 +116,7 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Runni
     PSST_METRICS_HOST: '127.0.0.1',
     PSST_METRICS_PORT: '0',
     PSST_DB_PATH: dbPath,
-    // Tests make many requests from one address; a test that wants limits sets them.
-    PSST_RATE_LIMIT_CREATE: '0',
-    PSST_RATE_LIMIT_READ: '0',
-    // … and many at once (races): a test that wants the per-client cap sets it.
-    PSST_MAX_CLIENT_REQUESTS: '0',
-    // Likewise proof of work (whose default, auto, would ask once a small test quota is half full).
-    PSST_PROOF_OF_WORK: 'off',
-    // … and one address holds every secret of a test: a test that wants the per-client quotas sets them.
-    PSST_CLIENT_MAX_SECRETS: '0',
-    PSST_CLIENT_MAX_STORE_BYTES: '0',
-    PSST_NETWORK_MAX_SECRETS: '0',
-    PSST_NETWORK_MAX_STORE_BYTES: '0',
+    ...BRAKES_OFF_ENV,
     ...(options.engine ? { PSST_HTTP_ENGINE: options.engine } : {}),
     ...(options.staticDir ? { PSST_STATIC_DIR: options.staticDir } : {}),
     ...options.env,

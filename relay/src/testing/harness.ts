@@ -15,7 +15,7 @@ export { STORES, type StoreChoice, useStoreEnv } from '../../../test-support/pos
 export { ENGINES, type Engine } from '../../../test-support/relay.js';
 
 import { STORES, type StoreChoice } from '../../../test-support/postgres.js';
-import { ENGINES } from '../../../test-support/relay.js';
+import { BRAKES_OFF_ENV, ENGINES } from '../../../test-support/relay.js';
 
 /**
  * The relays the HTTP suites run on: both engines on SQLite, and PostgreSQL on one engine (the engines
@@ -51,16 +51,7 @@ export async function startTestRelay(
     PSST_METRICS_PORT: '0',
     PSST_DB_PATH: dbPath,
     PSST_HTTP_ENGINE: engine,
-    PSST_RATE_LIMIT_CREATE: '0',
-    PSST_RATE_LIMIT_READ: '0',
-    // … and many at once (races): a test that wants the per-client cap sets it.
-    PSST_MAX_CLIENT_REQUESTS: '0',
-    PSST_PROOF_OF_WORK: 'off',
-    // … and one address holds every secret of a test: a test that wants the per-client quotas sets them.
-    PSST_CLIENT_MAX_SECRETS: '0',
-    PSST_CLIENT_MAX_STORE_BYTES: '0',
-    PSST_NETWORK_MAX_SECRETS: '0',
-    PSST_NETWORK_MAX_STORE_BYTES: '0',
+    ...BRAKES_OFF_ENV,
     PSST_LOG_LEVEL: 'debug',
     ...env,
   });
