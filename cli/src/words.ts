@@ -3,7 +3,7 @@
 // the reveal flow's problems. Nothing here quotes a key, link or token.
 import { CreateRefusedError } from '@psst/client/create-link';
 import { describeDuration } from '@psst/client/format';
-import { ProofOfWorkError } from '@psst/client/proof-of-work';
+import { ProofOfWorkError } from '@psst/client/proof-of-work-error';
 import { RelayError } from '@psst/client/relay-client';
 import type { View } from '@psst/client/reveal-flow';
 import type { GoneReason } from '@psst/protocol/api';

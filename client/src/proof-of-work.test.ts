@@ -5,7 +5,8 @@ import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRelay, startRelay } from '../../test-support/relay.js';
 import { type CreatePhase, createLink } from './create-link.js';
-import { MAX_PROOF_OF_WORK_ITERATIONS, ProofOfWorkError, solveProofOfWork } from './proof-of-work.js';
+import { MAX_PROOF_OF_WORK_ITERATIONS, solveProofOfWork } from './proof-of-work.js';
+import { ProofOfWorkError } from './proof-of-work-error.js';
 import { loadRelayConfig, RelayError } from './relay-client.js';
 import { createdAnswer, json, recordingFetch } from './test-fakes.js';
 

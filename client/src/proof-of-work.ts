@@ -5,6 +5,7 @@
 // the challenge's prefix. altcha-lib's own solver would do the same, without
 // progress and at several times the size.
 import type { ProofOfWork, ProofOfWorkChallenge } from '@psst/protocol/api';
+import { ProofOfWorkError } from './proof-of-work-error.js';
 
 export const PROOF_OF_WORK_ALGORITHM = 'PBKDF2/SHA-256';
 /**
@@ -12,19 +13,6 @@ export const PROOF_OF_WORK_ALGORITHM = 'PBKDF2/SHA-256';
  * laptop core): a relay may not make its clients burn a CPU for minutes.
  */
 export const MAX_PROOF_OF_WORK_ITERATIONS = 100_000_000;
-
-export type ProofOfWorkFailure = 'unsupported' | 'too_costly' | 'unsolved' | 'aborted';
-
-/** The challenge cannot or should not be solved; no create was sent with it. */
-export class ProofOfWorkError extends Error {
-  override name = 'ProofOfWorkError';
-  constructor(
-    readonly reason: ProofOfWorkFailure,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface SolveOptions {
   /** 0 to 1, at most every 100 ms, as the attempts approach the challenge's upper bound (when it says one). */

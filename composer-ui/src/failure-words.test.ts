@@ -1,5 +1,5 @@
 import { CreateRefusedError } from '@psst/client/create-link';
-import { ProofOfWorkError } from '@psst/client/proof-of-work';
+import { ProofOfWorkError } from '@psst/client/proof-of-work-error';
 import { RelayError } from '@psst/client/relay-client';
 import { describe, expect, it } from 'vitest';
 import { describeRelayFailure } from './failure-words';

@@ -6,6 +6,7 @@
 // The words are in the composer catalogue (i18n/locales/<lang>/composer.json).
 import { CreateRefusedError } from '@psst/client/create-link';
 import { describeDuration } from '@psst/client/format';
+import { ProofOfWorkError } from '@psst/client/proof-of-work-error';
 import { RelayError } from '@psst/client/relay-client';
 import { currentLanguage, formatBytes, t } from '@psst/i18n';
 import type { ErrorCode } from '@psst/protocol/api';
@@ -114,9 +115,7 @@ export function describeRelayFailure(error: unknown, host: FailureHost = {}): Fa
     }
   }
   // The relay's challenge was not solved (unknown algorithm, over the client's work bound, cancelled): nothing was sent.
-  // By name, not instanceof: the solver is a lazy chunk (create-link.ts), which these words must not pull into a page.
-  if (error instanceof Error && error.name === 'ProofOfWorkError')
-    return words(t('failure.proofOfWorkUnsolvable.title'), t('failure.proofOfWorkUnsolvable.body'));
+  if (error instanceof ProofOfWorkError) return words(t('failure.proofOfWorkUnsolvable.title'), t('failure.proofOfWorkUnsolvable.body'));
   if (!(error instanceof RelayError)) return null;
   if (error.kind === 'unreachable') {
     if (host.online === false) return words(t('failure.offline.title'), t('failure.offline.body'));
