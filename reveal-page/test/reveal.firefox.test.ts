@@ -6,7 +6,7 @@ import { strings } from '@psst/reveal-ui/strings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FirefoxSetup, firefoxTab, type LaunchedFirefox, startFirefoxSetup } from '../../test-support/firefox.js';
 import type { FrontDoor } from '../../test-support/front-door.js';
-import { describeRevealCases, type RevealHost } from './reveal-cases.js';
+import { describeRevealCases, type RevealHost, SENT_SECRETS } from './reveal-cases.js';
 
 let setup: FirefoxSetup<LaunchedFirefox>;
 let door: FrontDoor;
@@ -64,7 +64,7 @@ describe('the reveal page in Firefox, served by the relay', () => {
     expect(door.requests.length).toBeGreaterThan(20);
     for (const r of door.requests) {
       expect(r.url, r.url).not.toContain('#');
-      for (const secret of ['correct horse', 'correct%20horse', 'behind a passphrase', 'battery', 'twice']) {
+      for (const secret of SENT_SECRETS) {
         expect(r.url).not.toContain(secret);
         expect(r.body).not.toContain(secret);
       }
