@@ -9,7 +9,7 @@ import { readLanguage } from '@psst/i18n/catalogue-files';
 import { DEFAULT_KDF, MAX_PASSPHRASE_ATTEMPTS } from '@psst/protocol/limits';
 import { strings } from '@psst/reveal-ui/strings';
 import { expect, it } from 'vitest';
-import { createTestSecret, REVEAL_DIST, startRelay, TEST_KDF } from '../../test-support/relay.js';
+import { createTestSecret, REVEAL_DIST, startRelay, TEST_KDF, type TestSecretOptions } from '../../test-support/relay.js';
 
 /** One open tab of a reveal host. Every wait is bounded by the driver. */
 export interface RevealTab {
@@ -53,26 +53,33 @@ const COPY = '.secret + .row button';
 const RETRY = '.message button';
 const PASSPHRASE = '#passphrase';
 
+/** Every text, file name and passphrase the cases have sent or typed, in each form a request could carry it. */
+const sent = new Set<string>();
+
 /**
- * Every text and passphrase these cases send or type, or a telling part of it, and the passphrase as a form or
- * URL would encode it: a suite checks that none of them reached the relay in any address or body. Each has a
- * character outside base64url (space, %, +, :, @), so it cannot turn up in a ciphertext by chance: a 70 kB file
- * is 175 000 base64url characters, and a five-letter word like "twice" is in that once in about 6 000 runs.
+ * Notes `secret` as sent, for sentSecrets. It must have a character outside base64url (a space, punctuation):
+ * a word of those letters alone turns up in a ciphertext by chance (a 70 kB file is 175 000 of them; a
+ * five-letter word is in that once in about 6 000 runs), and the check would fail for nothing.
  */
-export const SENT_SECRETS = [
-  'correct horse',
-  'correct%20horse',
-  'correct+horse',
-  'wrong horse',
-  'correct horse battery staple',
-  'behind a passphrase',
-  'never seen',
-  'right one',
-  'wrong again',
-  'shown twice',
-  'psst:c0rrect-h0rse@db',
-  'كلمة السر',
-] as const;
+function sending(secret: string): string {
+  if (/^[A-Za-z0-9_-]*$/.test(secret))
+    throw new Error(`${JSON.stringify(secret)} could occur in a ciphertext: give the case a secret with a space`);
+  const url = encodeURIComponent(secret);
+  for (const form of [secret, url, url.replaceAll('%20', '+'), JSON.stringify(secret).slice(1, -1)]) sent.add(form);
+  return secret;
+}
+
+/** What the cases that have run sent or typed (texts, file names, passphrases, as typed and encoded): a suite checks that none of it reached the relay. */
+export const sentSecrets = (): readonly string[] => [...sent];
+
+/** Creates a test secret at `origin`, noting its text, file name and passphrase as sent. */
+function create(origin: string, options: TestSecretOptions) {
+  for (const secret of [options.text, options.file?.name, options.passphrase]) if (secret !== undefined) sending(secret);
+  return createTestSecret(origin, options);
+}
+
+/** Types a passphrase into the page's field, noting it as sent. */
+const typePassphrase = (tab: RevealTab, passphrase: string) => tab.fill(PASSPHRASE, sending(passphrase));
 
 async function receiptState(origin: string, id: string, manageToken: string) {
   const res = await fetch(`${origin}/api/secrets/${id}/receipt`, { headers: { Authorization: `Bearer ${manageToken}` } });
@@ -84,6 +91,15 @@ const snapshot = (h: RevealHost, tab: RevealTab, state: string) => h.snapshot?.(
 const clickReveal = (h: RevealHost, tab: RevealTab, shown: string, label: string) =>
   h.clickReveal ? h.clickReveal(tab, shown, label) : tab.click(REVEAL);
 const focusedTag = (tab: RevealTab) => tab.evaluate(() => document.activeElement?.tagName ?? '');
+
+/** Creates a secret through the front door, empties its log, opens the link and waits until the page says a secret is waiting. */
+async function openWaiting(h: RevealHost, options: TestSecretOptions) {
+  const secret = await create(h.door.origin, options);
+  h.door.log.length = 0;
+  const tab = await h.open(secret.link);
+  expect(await tab.settledHeading()).toBe(strings.waiting.title);
+  return { secret, tab };
+}
 
 export interface RevealCaseOptions {
   /** The host shows the footer's language switcher (the page the relay serves; the extension follows the browser's language). */
@@ -108,10 +124,7 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
     it('says the extension opened it, stores nothing of the key, link or text, and the relay sees only Look and Reveal', async () => {
       const h = host();
       const text = 'kept nowhere';
-      const secret = await createTestSecret(h.door.origin, { text });
-      h.door.log.length = 0;
-      const tab = await h.open(secret.link);
-      expect(await tab.settledHeading()).toBe(strings.waiting.title);
+      const { secret, tab } = await openWaiting(h, { text });
       expect(await tab.text('.host-note')).toBe(t('revealHost.hostNote'));
       expect(await tab.evaluate(() => (document.querySelector('.host-note') as HTMLElement).getClientRects().length > 0)).toBe(true);
       await tab.click(REVEAL);
@@ -134,10 +147,8 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
         [latin, 'ltr'],
         [arabic, 'rtl'],
       ] as const) {
-        const secret = await createTestSecret(h.door.origin, { text });
-        const tab = await h.open(secret.link);
+        const { tab } = await openWaiting(h, { text });
         try {
-          expect(await tab.settledHeading()).toBe(strings.waiting.title);
           await toggleArabic(tab);
           await tab.waitForHeading(ar.t('waiting.title'));
           expect(await tab.attribute('html', 'dir')).toBe('rtl');
@@ -168,10 +179,7 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
   it('reveals a text only after the click, drops the key from the address bar, and knows it on reload', async () => {
     const h = host();
     const text = 'correct horse battery staple';
-    const secret = await createTestSecret(h.door.origin, { text });
-    h.door.log.length = 0;
-    const tab = await h.open(secret.link);
-    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    const { secret, tab } = await openWaiting(h, { text });
     await snapshot(h, tab, 'waiting');
     // Nothing is consumed before the click: only Look was called, and the relay agrees.
     expect(apiCalls(h.door.log)).toEqual([`GET /api/secrets/${secret.id}`]);
@@ -212,9 +220,7 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
     const h = host();
     const text =
       '  indented line\n\ttabbed\tcolumns\n\nRTL: שלום עולם\nCombining: e\u0301 n\u0303\nEmoji: 🔑🧪👩‍💻\r\nTrailing spaces   \n<b>not bold</b> & &amp;\n';
-    const secret = await createTestSecret(h.door.origin, { text });
-    const tab = await h.open(secret.link);
-    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    const { tab } = await openWaiting(h, { text });
     await clickReveal(h, tab, SECRET_TEXT, 'unicodeText');
     expect(await tab.text(SECRET_TEXT)).toBe(text);
     expect(await tab.evaluate(() => document.querySelectorAll('.secret b').length)).toBe(0);
@@ -227,11 +233,7 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
   it('offers a file as a download under its cleaned name with its exact bytes', async () => {
     const h = host();
     const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7919) % 256);
-    const secret = await createTestSecret(h.door.origin, {
-      file: { name: '../quarterly\u202Ereport.pdf', mime: 'application/pdf', bytes },
-    });
-    const tab = await h.open(secret.link);
-    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    const { tab } = await openWaiting(h, { file: { name: '../quarterly\u202Ereport.pdf', mime: 'application/pdf', bytes } });
     await clickReveal(h, tab, 'a[download]', 'file70kB');
     await tab.waitForHeading(strings.revealed.titleFile);
     await snapshot(h, tab, 'revealed-file');
@@ -245,21 +247,15 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
 
   it('asks for the passphrase, counts a wrong one, and reveals with the right one typed (default scrypt cost)', async () => {
     const h = host();
-    const secret = await createTestSecret(h.door.origin, {
-      text: 'behind a passphrase',
-      passphrase: 'correct horse',
-      kdf: { ...DEFAULT_KDF },
-    });
-    const tab = await h.open(secret.link);
-    expect(await tab.settledHeading()).toBe(strings.waiting.title);
-    await tab.fill(PASSPHRASE, 'wrong horse');
+    const { secret, tab } = await openWaiting(h, { text: 'behind a passphrase', passphrase: 'correct horse', kdf: { ...DEFAULT_KDF } });
+    await typePassphrase(tab, 'wrong horse');
     await tab.click(REVEAL);
     await tab.waitForText('[role="alert"]', strings.waiting.wrongPassphrase(MAX_PASSPHRASE_ATTEMPTS - 1));
     await expect.poll(() => tab.evaluate(() => document.activeElement?.id)).toBe('passphrase');
     await snapshot(h, tab, 'wrong-passphrase');
     expect(await receiptState(h.relayOrigin, secret.id, secret.manageToken)).toMatchObject({ state: 'active', viewsLeft: 1 });
     // The field has focus with its text selected: typing replaces it, Enter submits.
-    await tab.fill(PASSPHRASE, 'correct horse');
+    await typePassphrase(tab, 'correct horse');
     await tab.press('Enter');
     expect(await tab.text(SECRET_TEXT)).toBe('behind a passphrase');
     await tab.close();
@@ -267,15 +263,13 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
 
   it('explains the burn after the last wrong passphrase', async () => {
     const h = host();
-    const secret = await createTestSecret(h.door.origin, { text: 'never seen', passphrase: 'right one', kdf: TEST_KDF });
-    const tab = await h.open(secret.link);
-    expect(await tab.settledHeading()).toBe(strings.waiting.title);
+    const { secret, tab } = await openWaiting(h, { text: 'never seen', passphrase: 'right one', kdf: TEST_KDF });
     for (let left = MAX_PASSPHRASE_ATTEMPTS - 1; left >= 1; left--) {
-      await tab.fill(PASSPHRASE, `wrong ${left}`);
+      await typePassphrase(tab, `wrong ${left}`);
       await tab.click(REVEAL);
       await tab.waitForText('[role="alert"]', strings.waiting.wrongPassphrase(left));
     }
-    await tab.fill(PASSPHRASE, 'wrong again');
+    await typePassphrase(tab, 'wrong again');
     await tab.click(REVEAL);
     await tab.waitForHeading(strings.gone.burned.title);
     await snapshot(h, tab, 'burned');
@@ -285,9 +279,7 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
 
   it('counts views down for a secret that allows two, with the keyboard alone the second time', async () => {
     const h = host();
-    const secret = await createTestSecret(h.door.origin, { text: 'shown twice', views: 2 });
-    const first = await h.open(secret.link);
-    expect(await first.settledHeading()).toBe(strings.waiting.title);
+    const { secret, tab: first } = await openWaiting(h, { text: 'shown twice', views: 2 });
     expect(await first.text('.facts li')).toBe(strings.waiting.views(2));
     await first.click(REVEAL);
     await first.waitForText('.note', strings.revealed.viewsLeft(1));
@@ -313,7 +305,7 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
 
   it('says deleted, not found for a wrong key, and incomplete without a key (asking nothing)', async () => {
     const h = host();
-    const secret = await createTestSecret(h.door.origin, { text: 'withdrawn' });
+    const secret = await create(h.door.origin, { text: 'withdrawn secret' });
     const res = await fetch(`${h.relayOrigin}/api/secrets/${secret.id}`, {
       method: 'DELETE',
       headers: { Authorization: `Bearer ${secret.manageToken}` },
@@ -324,7 +316,7 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
     await snapshot(h, deleted, 'deleted');
     await deleted.close();
 
-    const other = await createTestSecret(h.door.origin, { text: 'x' });
+    const other = await create(h.door.origin, { text: 'with another key' });
     const wrongKey = await h.open(`${h.door.origin}/s/${other.id}#${'A'.repeat(42)}E`);
     expect(await wrongKey.settledHeading()).toBe(strings.notFound.title);
     await snapshot(h, wrongKey, 'not-found');
@@ -343,7 +335,7 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
     const h = host();
     const strict = await startRelay({ staticDir: REVEAL_DIST, env: { PSST_RATE_LIMIT_READ: '1' } });
     try {
-      const secret = await createTestSecret(strict.origin, { text: 'not yet' });
+      const secret = await create(strict.origin, { text: 'not yet' });
       const tab = await h.open(secret.link);
       expect(await tab.settledHeading()).toBe(strings.waiting.title); // Look took the only token
       await tab.click(REVEAL);
@@ -358,7 +350,7 @@ export function describeRevealCases(host: () => RevealHost, options: RevealCaseO
     }
 
     const doomed = await startRelay({ staticDir: REVEAL_DIST });
-    const secret = await createTestSecret(doomed.origin, { text: 'unreachable' });
+    const secret = await create(doomed.origin, { text: 'never reached' });
     const tab = await h.open(secret.link);
     expect(await tab.settledHeading()).toBe(strings.waiting.title);
     await doomed.stop();

@@ -13,7 +13,7 @@ import { type LaunchedBrowser, launchChromium, screenshotStates } from '../../te
 import { type FrontDoor, startFrontDoor } from '../../test-support/front-door.js';
 import { playwrightTab } from '../../test-support/playwright-tab.js';
 import { type RunningRelay, startRelay } from '../../test-support/relay.js';
-import { describeRevealCases, type RevealHost, type RevealTab, SENT_SECRETS } from './reveal-cases.js';
+import { describeRevealCases, type RevealHost, type RevealTab, sentSecrets } from './reveal-cases.js';
 
 const dist = join(import.meta.dirname, '../dist');
 const artifacts = join(import.meta.dirname, '../../artifacts/reveal-page');
@@ -111,8 +111,11 @@ describe('the reveal page in Chromium, served by the relay', () => {
     }
     // What reached the relay: every request of every case, through the front door.
     expect(door.requests.length).toBeGreaterThan(20);
+    // Every text, file name and passphrase the cases sent or typed, as typed and as a URL, a form or JSON would carry it.
+    const secrets = sentSecrets();
+    expect(secrets).toEqual(expect.arrayContaining(['correct horse', 'correct%20horse', 'correct+horse', 'wrong again']));
     for (const r of door.requests) {
-      for (const secret of SENT_SECRETS) {
+      for (const secret of secrets) {
         expect(r.url).not.toContain(secret);
         expect(r.body).not.toContain(secret);
       }

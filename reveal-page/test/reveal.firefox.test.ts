@@ -6,7 +6,7 @@ import { strings } from '@psst/reveal-ui/strings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FirefoxSetup, firefoxTab, type LaunchedFirefox, startFirefoxSetup } from '../../test-support/firefox.js';
 import type { FrontDoor } from '../../test-support/front-door.js';
-import { describeRevealCases, type RevealHost, SENT_SECRETS } from './reveal-cases.js';
+import { describeRevealCases, type RevealHost, sentSecrets } from './reveal-cases.js';
 
 let setup: FirefoxSetup<LaunchedFirefox>;
 let door: FrontDoor;
@@ -62,9 +62,12 @@ describe('the reveal page in Firefox, served by the relay', () => {
     for (const { url } of asked) expect(new URL(url).hostname, url).toBe('127.0.0.1');
     // What reached the relay: every request of every case, through the front door.
     expect(door.requests.length).toBeGreaterThan(20);
+    // Every text, file name and passphrase the cases sent or typed, as typed and as a URL, a form or JSON would carry it.
+    const secrets = sentSecrets();
+    expect(secrets).toEqual(expect.arrayContaining(['correct horse', 'correct%20horse', 'correct+horse', 'wrong again']));
     for (const r of door.requests) {
       expect(r.url, r.url).not.toContain('#');
-      for (const secret of SENT_SECRETS) {
+      for (const secret of secrets) {
         expect(r.url).not.toContain(secret);
         expect(r.body).not.toContain(secret);
       }
