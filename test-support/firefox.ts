@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type EvaluateFunc, type Page } from 'puppeteer-core';
+import { BUILDS, FIREFOX_EXTENSION_DIR, requireBuilds } from './builds.js';
 import { type FrontDoor, startFrontDoor } from './front-door.js';
 import { REVEAL_DIST, type RunningRelay, startRelay } from './relay.js';
 import { type Poll, pollUntil, revealTabDriver, WAIT_MS } from './reveal-tab.js';
@@ -153,9 +154,6 @@ export async function launchFirefoxWithExtension(extensionDir: string): Promise<
   return { ...launched, openExtensionPage, background };
 }
 
-/** The extension's build Firefox installs (the relay serves relay.ts's REVEAL_DIST). */
-const FIREFOX_EXTENSION_DIR = join(import.meta.dirname, '..', 'extension', '.output', 'firefox-mv2');
-
 /** What a Firefox suite starts with: the relay serving the built reveal page, a front door recording every request to it, and Firefox. */
 export interface FirefoxSetup<F extends LaunchedFirefox> {
   relay: RunningRelay;
@@ -174,11 +172,7 @@ export interface FirefoxSetup<F extends LaunchedFirefox> {
 export async function startFirefoxSetup(options: { extension: true }): Promise<FirefoxSetup<FirefoxWithExtension>>;
 export async function startFirefoxSetup(options?: { extension?: false }): Promise<FirefoxSetup<LaunchedFirefox>>;
 export async function startFirefoxSetup(options: { extension?: boolean } = {}): Promise<FirefoxSetup<LaunchedFirefox>> {
-  const builds: [string, string][] = [[join(REVEAL_DIST, 'index.html'), 'pnpm --filter @psst/reveal-page build']];
-  if (options.extension) builds.unshift([join(FIREFOX_EXTENSION_DIR, 'manifest.json'), 'pnpm --filter @psst/extension build']);
-  for (const [path, command] of builds) {
-    if (!existsSync(path)) throw new Error(`${path} is missing: run \`${command}\` first (the root \`pnpm test\` builds before testing)`);
-  }
+  requireBuilds(...(options.extension ? [BUILDS.firefoxExtension] : []), BUILDS.revealPage);
   const relay = await startRelay({ staticDir: REVEAL_DIST });
   let door: FrontDoor | undefined;
   try {

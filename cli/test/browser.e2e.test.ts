@@ -1,22 +1,19 @@
 // A link made by the command line opens in the reveal page, in Debian's
 // Chromium, served by the real relay: the recipient needs no psst at all.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
-import { type RunningRelay, startRelay } from '../../test-support/relay.js';
+import { BUILDS, requireBuilds } from '../../test-support/builds.js';
+import { type RunningRelay, REVEAL_DIST as revealDist, startRelay } from '../../test-support/relay.js';
 import { makeHome, type PsstHome, runPsst } from './run-psst.js';
-
-const revealDist = fileURLToPath(new URL('../../reveal-page/dist', import.meta.url));
 
 let relay: RunningRelay;
 let browser: LaunchedBrowser;
 let home: PsstHome;
 
 beforeAll(async () => {
-  if (!existsSync(join(revealDist, 'index.html'))) throw new Error(`${revealDist} is missing: run pnpm build first`);
+  requireBuilds(BUILDS.revealPage);
   relay = await startRelay({ staticDir: revealDist });
   browser = await launchChromium();
   home = makeHome(relay.origin);

@@ -3,7 +3,7 @@
 // Reveals happen in a second browser without the extension. Every request the
 // extension's browser makes is recorded and checked for keys, passphrases and
 // plaintexts.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -12,16 +12,11 @@ import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser';
 import { type RunningRelay, startRelay } from '../../test-support/relay';
+import { artifacts, extensionDir, requireBuilds, revealDist } from './reveal-support';
 import { expectReceiptTurnsViewed, expectShareRefusals, inServiceWorker, type Outcome } from './share-support';
 
 // Inside worker.evaluate callbacks, which run in the extension's service worker.
 declare const chrome: typeof import('wxt/browser').browser;
-
-const root = join(import.meta.dirname, '..');
-const repo = join(root, '..');
-const extensionDir = join(root, '.output', 'chrome-mv3');
-const revealDir = join(repo, 'reveal-page', 'dist');
-const artifacts = join(repo, 'artifacts', 'extension');
 
 // Multi-line, indented, tabs, Unicode (combining marks, RTL, emoji, CJK).
 const PAGE_TEXT =
@@ -66,10 +61,6 @@ const SECRETS: string[] = [
 ];
 /** Every link the extension made; their keys must never leave it. */
 const links: string[] = [];
-
-function requireBuild(path: string, command: string): void {
-  if (!existsSync(path)) throw new Error(`${path} is missing: run \`${command}\` first (the root \`pnpm test\` builds before testing)`);
-}
 
 function keyOf(link: string): string {
   const k = link.split('#')[1];
@@ -119,11 +110,9 @@ async function openPopup(colorScheme: 'light' | 'dark' = 'light'): Promise<Page>
 }
 
 beforeAll(async () => {
-  requireBuild(join(extensionDir, 'manifest.json'), 'pnpm --filter @psst/extension build');
-  requireBuild(join(revealDir, 'index.html'), 'pnpm --filter @psst/reveal-page build');
-  requireBuild(join(repo, 'relay', 'dist', 'main.js'), 'pnpm --filter @psst/relay build');
+  requireBuilds();
   mkdirSync(artifacts, { recursive: true });
-  relay = await startRelay({ staticDir: revealDir, env: { PSST_RATE_LIMIT_CREATE: '0', PSST_RATE_LIMIT_READ: '0' } });
+  relay = await startRelay({ staticDir: revealDist, env: { PSST_RATE_LIMIT_CREATE: '0', PSST_RATE_LIMIT_READ: '0' } });
   pageServer = createServer((_req, res) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.end(`<!doctype html><meta charset="utf-8"><title>e2e</title><pre id="text">${PAGE_TEXT}</pre>`);

@@ -1,30 +1,23 @@
 // Shared by the extension's reveal end-to-end suites: Chromium with the built
 // chrome-mv3 loaded, the front door that logs every request before it reaches
 // the relay (test-support/front-door.ts), and helpers to wait for the redirect rules and read the pages.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { expect } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser';
+import { BUILDS, CHROME_EXTENSION_DIR, requireBuilds as requireBuilt } from '../../test-support/builds';
 
 // Inside worker.evaluate callbacks, which run in the extension's service worker.
 declare const chrome: typeof import('wxt/browser').browser;
 
 export const root = join(import.meta.dirname, '..');
 export const repo = join(root, '..');
-export const extensionDir = join(root, '.output', 'chrome-mv3');
-export const revealDist = join(repo, 'reveal-page', 'dist');
+export { CHROME_EXTENSION_DIR as extensionDir } from '../../test-support/builds';
+export { REVEAL_DIST as revealDist } from '../../test-support/relay';
 export const artifacts = join(repo, 'artifacts', 'extension');
 
-export function requireBuilds(): void {
-  for (const [path, command] of [
-    [join(extensionDir, 'manifest.json'), 'pnpm --filter @psst/extension build'],
-    [join(revealDist, 'index.html'), 'pnpm --filter @psst/reveal-page build'],
-    [join(repo, 'relay', 'dist', 'main.js'), 'pnpm --filter @psst/relay build'],
-  ] as const) {
-    if (!existsSync(path)) throw new Error(`${path} is missing: run \`${command}\` first (the root \`pnpm test\` builds before testing)`);
-  }
-}
+/** The builds these suites run: the chrome-mv3 extension, the reveal page and the relay. */
+export const requireBuilds = () => requireBuilt(BUILDS.chromeExtension, BUILDS.revealPage, BUILDS.relay);
 
 export interface ExtensionBrowser extends LaunchedBrowser {
   worker: Worker;
@@ -49,7 +42,7 @@ async function serviceWorker(context: BrowserContext): Promise<Worker> {
 
 /** `lang`: the browser's UI language, which chooses the extension's language (see launchChromium). */
 export async function launchWithExtension(options: { lang?: string } = {}): Promise<ExtensionBrowser> {
-  const browser = await launchChromium({ extensionDir, ...options });
+  const browser = await launchChromium({ extensionDir: CHROME_EXTENSION_DIR, ...options });
   const worker = await serviceWorker(browser.context);
   const extensionId = new URL(worker.url()).host;
   const rules = () => worker.evaluate(() => chrome.declarativeNetRequest.getDynamicRules());

@@ -7,13 +7,14 @@
 // upload test fail on an older relay, build it elsewhere (git worktree) and
 // point PSST_RELAY_MAIN at its relay/dist/main.js.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { b64uLength } from '@psst/protocol/b64u';
 import { DEFAULT_MAX_ENVELOPE_BYTES } from '@psst/protocol/limits';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
+import { BUILDS, requireBuilds } from '../../test-support/builds.js';
+import { REVEAL_DIST } from '../../test-support/relay.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { parseAnswer, requestHead } from './gate-wire.js';
 import { ENGINES, openFds, type RunningRelay, rssBytes, sleep, startRelay, useTempDir, waitUntil } from './support.js';
@@ -297,7 +298,6 @@ describe.each(ENGINES)('an oversized upload that waits for 100 Continue (%s)', (
   });
 });
 
-const REVEAL_PAGE_DIST = fileURLToPath(new URL('../../reveal-page/dist', import.meta.url));
 const BROWSER_UPLOADS = 20;
 
 describe.each(ENGINES)('an oversized upload from Chromium (%s)', (engine) => {
@@ -306,10 +306,8 @@ describe.each(ENGINES)('an oversized upload from Chromium (%s)', (engine) => {
   let browser: LaunchedBrowser;
   let busy: { stop(): Promise<void> } | undefined;
   beforeAll(async () => {
-    if (!existsSync(`${REVEAL_PAGE_DIST}/index.html`)) {
-      throw new Error(`${REVEAL_PAGE_DIST} is missing: run pnpm --filter @psst/reveal-page build first`);
-    }
-    relay = await startRelay({ engine, staticDir: REVEAL_PAGE_DIST });
+    requireBuilds(BUILDS.revealPage);
+    relay = await startRelay({ engine, staticDir: REVEAL_DIST });
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -3,16 +3,16 @@
 // its progress, and the link opens in a fresh browser; with auto, a relay whose quota is over half full
 // answers 403, and the composer solves a challenge and retries once. The time spent solving (the challenge
 // fetched, then PBKDF2 in WebCrypto) goes to artifacts/composer/proof-of-work.json: a measurement, not a check.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strings } from '@psst/reveal-ui/strings';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
-import { type RunningRelay, startRelay } from '../../test-support/relay.js';
+import { BUILDS, requireBuilds } from '../../test-support/builds.js';
+import { REVEAL_DIST as dist, type RunningRelay, startRelay } from '../../test-support/relay.js';
 import { filesOfPage } from '../scripts/size.mjs';
 
-const dist = join(import.meta.dirname, '../dist');
 const artifacts = join(import.meta.dirname, '../../artifacts/composer');
 const PROVING = /Solving the relay’s anti-spam check… \d+ %/;
 
@@ -20,8 +20,7 @@ let browser: LaunchedBrowser;
 const relays: RunningRelay[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(dist, 'composer.html')))
-    throw new Error(`${dist}/composer.html is missing: run pnpm --filter @psst/reveal-page build first`);
+  requireBuilds(BUILDS.composer);
   mkdirSync(artifacts, { recursive: true });
   browser = await launchChromium();
 });

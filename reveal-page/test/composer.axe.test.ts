@@ -3,22 +3,19 @@
 // LOCALES. One browser, one page, the states walked in order; they are found
 // by structure (ids, roles, classes), not by English words. Then the keyboard
 // walk with the focus ring checked at every Tab stop.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkState, expectTabReachesWithRing, holdRequests, LOCALES, showYourLinks, tabUntil } from '../../test-support/axe.js';
 import { type LaunchedBrowser, launchChromium, pageLanguageApplied, usePageLanguage } from '../../test-support/browser.js';
-import { type RunningRelay, startRelay } from '../../test-support/relay.js';
+import { BUILDS, requireBuilds } from '../../test-support/builds.js';
+import { REVEAL_DIST as dist, type RunningRelay, startRelay } from '../../test-support/relay.js';
 
-const dist = join(import.meta.dirname, '../dist');
 let relay: RunningRelay;
 let closed: RunningRelay;
 let browser: LaunchedBrowser;
 
 beforeAll(async () => {
-  if (!existsSync(join(dist, 'composer.html')))
-    throw new Error(`${dist}/composer.html is missing: run pnpm --filter @psst/reveal-page build first`);
+  requireBuilds(BUILDS.composer);
   [relay, closed] = await Promise.all([
     startRelay({ staticDir: dist, env: { PSST_RATE_LIMIT_READ: '0', PSST_RATE_LIMIT_CREATE: '0' } }),
     startRelay({ staticDir: dist, env: { PSST_CREATE_ENABLED: 'false' } }),

@@ -6,7 +6,7 @@
 // listener that answers 500). Screenshots of each state go to
 // artifacts/composer/; click → link-on-screen times to timings.json there.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeMeta } from '@psst/protocol/framing';
 import { DEFAULT_MAX_ENVELOPE_BYTES, maxBodyBytes } from '@psst/protocol/limits';
@@ -14,11 +14,11 @@ import { strings } from '@psst/reveal-ui/strings';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium, screenshotStates } from '../../test-support/browser.js';
+import { BUILDS, requireBuilds } from '../../test-support/builds.js';
 import { type FrontDoor, startFrontDoor } from '../../test-support/front-door.js';
-import { type RunningRelay, startRelay } from '../../test-support/relay.js';
+import { REVEAL_DIST as dist, type RunningRelay, startRelay } from '../../test-support/relay.js';
 import { catalogueFiles, filesOfPage } from '../scripts/size.mjs';
 
-const dist = join(import.meta.dirname, '../dist');
 const artifacts = join(import.meta.dirname, '../../artifacts/composer');
 const PASSPHRASE = 'violet-harbor 7 lantern';
 
@@ -32,8 +32,7 @@ const readerRequests: string[] = [];
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
 beforeAll(async () => {
-  if (!existsSync(join(dist, 'composer.html')))
-    throw new Error(`${dist}/composer.html is missing: run pnpm --filter @psst/reveal-page build first`);
+  requireBuilds(BUILDS.composer);
   mkdirSync(artifacts, { recursive: true });
   relay = await startRelay({ staticDir: dist });
   [creator, reader] = await Promise.all([launchChromium(), launchChromium()]);

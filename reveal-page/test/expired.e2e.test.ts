@@ -1,7 +1,7 @@
 // Expiry end to end: the relay's own code, started in-process with a clock
 // the test can move forward (the child-process relay has no clock to inject),
 // on a real SQLite file and a real HTTP listener serving the built page.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strings } from '@psst/reveal-ui/strings';
@@ -10,9 +10,9 @@ import { loadConfig } from '../../relay/src/config.js';
 import { silentLogger } from '../../relay/src/logger.js';
 import { type RelayServer, startRelayServer } from '../../relay/src/server.js';
 import { type LaunchedBrowser, launchChromium } from '../../test-support/browser.js';
-import { createTestSecret } from '../../test-support/relay.js';
+import { BUILDS, requireBuilds } from '../../test-support/builds.js';
+import { createTestSecret, REVEAL_DIST as dist } from '../../test-support/relay.js';
 
-const dist = join(import.meta.dirname, '../dist');
 let relay: RelayServer;
 let origin: string;
 let dataDir: string;
@@ -21,7 +21,7 @@ let browser: LaunchedBrowser;
 let skewMs = 0;
 
 beforeAll(async () => {
-  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} is missing: run pnpm --filter @psst/reveal-page build first`);
+  requireBuilds(BUILDS.revealPage);
   dataDir = mkdtempSync(join(tmpdir(), 'psst-reveal-expiry-'));
   const { config } = loadConfig({
     PSST_HOST: '127.0.0.1',

@@ -8,7 +8,7 @@
 // reveal page's own Arabic case, a secret keeping its direction, is in
 // reveal-cases.ts, so it runs in Chromium and in Firefox.)
 // Needs `pnpm --filter @psst/reveal-page build` first (the root `pnpm test` builds).
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTranslator, type LanguageCode } from '@psst/i18n';
 import { LANGUAGE_CODES, readLanguage } from '@psst/i18n/catalogue-files';
@@ -21,11 +21,11 @@ import {
   screenshotStates,
   usePageLanguage,
 } from '../../test-support/browser.js';
-import { createTestSecret, type RunningRelay, startRelay, TEST_KDF } from '../../test-support/relay.js';
+import { BUILDS, requireBuilds } from '../../test-support/builds.js';
+import { createTestSecret, REVEAL_DIST as dist, type RunningRelay, startRelay, TEST_KDF } from '../../test-support/relay.js';
 import { LANGUAGE_KEY } from '../src/language.js';
 import { findKeys, findOverflows } from './page-fit.js';
 
-const dist = join(import.meta.dirname, '../dist');
 const artifacts = join(import.meta.dirname, '../../artifacts/languages');
 /** Every key of the source catalogues that has a dot: none of them is ever words. */
 const KEYS = Object.keys(readLanguage('en')).filter((key) => key.includes('.') && key !== 'language.code');
@@ -38,7 +38,7 @@ let relay: RunningRelay;
 let browser: LaunchedBrowser;
 
 beforeAll(async () => {
-  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} is missing: run pnpm --filter @psst/reveal-page build first`);
+  requireBuilds(BUILDS.revealPage);
   mkdirSync(artifacts, { recursive: true });
   relay = await startRelay({ staticDir: dist, env: { PSST_RATE_LIMIT_READ: '0', PSST_RATE_LIMIT_CREATE: '0' } });
   browser = await launchChromium();

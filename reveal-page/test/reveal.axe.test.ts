@@ -2,21 +2,19 @@
 // Debian's Chromium: light and dark, 1280 and 360 px, in each language of
 // LOCALES. One browser, one page, the states walked in order (reveal-walk);
 // and the keyboard-only walk with the focus ring checked at every Tab stop.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { checkState, LOCALES } from '../../test-support/axe.js';
 import { type LaunchedBrowser, launchChromium, pageLanguageApplied, usePageLanguage } from '../../test-support/browser.js';
-import { type RunningRelay, startRelay } from '../../test-support/relay.js';
+import { BUILDS, requireBuilds } from '../../test-support/builds.js';
+import { REVEAL_DIST as dist, type RunningRelay, startRelay } from '../../test-support/relay.js';
 import { walkRevealByKeyboard, walkRevealStates } from '../../test-support/reveal-walk.js';
 
-const dist = join(import.meta.dirname, '../dist');
 let relay: RunningRelay;
 let browser: LaunchedBrowser;
 
 beforeAll(async () => {
-  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} is missing: run pnpm --filter @psst/reveal-page build first`);
+  requireBuilds(BUILDS.revealPage);
   relay = await startRelay({ staticDir: dist, env: { PSST_RATE_LIMIT_READ: '0', PSST_RATE_LIMIT_CREATE: '0' } });
   browser = await launchChromium();
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: relay.origin });

@@ -4,18 +4,18 @@
 // would. Screenshots of each state go to artifacts/reveal-page/ (light and
 // dark, 1280 px and 360 px), and the time from the click to the plaintext on
 // screen is written there as timings.json. Then what every page load sent.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strings } from '@psst/reveal-ui/strings';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium, screenshotStates } from '../../test-support/browser.js';
+import { BUILDS, requireBuilds } from '../../test-support/builds.js';
 import { type FrontDoor, startFrontDoor } from '../../test-support/front-door.js';
 import { playwrightTab } from '../../test-support/playwright-tab.js';
-import { type RunningRelay, startRelay } from '../../test-support/relay.js';
+import { REVEAL_DIST as dist, type RunningRelay, startRelay } from '../../test-support/relay.js';
 import { describeRevealCases, type RevealHost, type RevealTab, sentSecrets } from './reveal-cases.js';
 
-const dist = join(import.meta.dirname, '../dist');
 const artifacts = join(import.meta.dirname, '../../artifacts/reveal-page');
 
 let relay: RunningRelay;
@@ -53,7 +53,7 @@ async function revealAndTime(page: Page, selector: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} is missing: run pnpm --filter @psst/reveal-page build first`);
+  requireBuilds(BUILDS.revealPage);
   mkdirSync(artifacts, { recursive: true });
   relay = await startRelay({ staticDir: dist });
   door = await startFrontDoor(relay.origin);
