@@ -3,8 +3,6 @@
 // extension's reveal page (light and dark, 1280 and 360 px, each language of
 // LOCALES), and the keyboard-only walks of the options page and the reveal
 // page (the popup's is in e2e.test.ts). One browser, one page per surface.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,6 +15,7 @@ import {
   tabUntil,
 } from '../../test-support/axe';
 import { pageLanguageApplied } from '../../test-support/browser';
+import { freePort } from '../../test-support/ports';
 import { createTestSecret, type RunningRelay, startRelay } from '../../test-support/relay';
 import { walkRevealByKeyboard, walkRevealStates } from '../../test-support/reveal-walk';
 import { type ExtensionBrowser, launchWithExtension, requireBuilds, revealDist } from './reveal-support';
@@ -33,10 +32,7 @@ beforeAll(async () => {
     startRelay({ staticDir: revealDist, env: { PSST_RATE_LIMIT_READ: '0', PSST_RATE_LIMIT_CREATE: '0' } }),
     startRelay({ env: { PSST_CREATE_ENABLED: 'false' } }),
   ]);
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  deadPort = (probe.address() as AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
+  deadPort = await freePort();
   ext = await launchWithExtension();
   // The build's host permission is http://127.0.0.1/* (every port): only the address is set.
   await setRelay(relay.origin);

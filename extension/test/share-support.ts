@@ -3,11 +3,10 @@
 // the receipt alarm turning a history entry to viewed, and the refusals of a
 // share in words. Each suite passes how its browser reaches the extension's
 // background (Chromium's service worker, Firefox's background page).
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Worker } from 'playwright-core';
 import { expect } from 'vitest';
 import type { BackgroundWindow } from '../../test-support/firefox';
+import { freePort } from '../../test-support/ports';
 import { startRelay } from '../../test-support/relay';
 
 /** What the background's share handlers (onMenuClick, shareClipboard) answer. */
@@ -68,10 +67,7 @@ export async function expectShareRefusals(options: {
   restore(): Promise<unknown>;
 }): Promise<void> {
   const { relayOrigin, shareOn, titles } = options;
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  const closedPort = (closed.address() as AddressInfo).port;
-  await new Promise((resolve) => closed.close(resolve));
+  const closedPort = await freePort();
   const disabled = await startRelay({ env: { PSST_CREATE_ENABLED: 'false' } });
   const small = await startRelay({ env: { PSST_MAX_ENVELOPE_BYTES: '1024' } });
   try {

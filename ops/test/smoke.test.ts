@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeB64u } from '@psst/protocol/b64u';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../test-support/ports';
 import { createTestSecret, TEST_KDF as kdf, type RunningRelay, sealTestSecret, startRelay } from '../../test-support/relay';
 import { parseAlloy, toPrometheusScrapeConfigs } from './support/alloy';
-import { type Daemon, freePort, opsDir, repoDir, requireTool, startCaddy, startDaemon, waitFor, waitForHttp } from './support/tools';
+import { type Daemon, opsDir, repoDir, requireTool, startCaddy, startDaemon, waitFor, waitForHttp } from './support/tools';
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -2,9 +2,9 @@
 // is missing), run them with a time bound, start long-running ones on
 // loopback ports and stop exactly the processes we started.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../../test-support/ports';
 
 export const opsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const repoDir = resolve(opsDir, '..');
@@ -57,20 +57,6 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
       resolvePromise({ code, stdout, stderr });
     });
     child.stdin.end(opts.input ?? '');
-  });
-}
-
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePromise(port));
-    });
   });
 }
 
