@@ -125,10 +125,11 @@ export async function startHyperExpressEngine(app: App, options: EngineOptions, 
   /**
    * The one path of every answer decided before the body was read (413, and the 429 and 503 of admit),
    * and the closest uWebSockets.js comes to a lingering close: it cannot half-close (its end() with close
-   * shuts down and closes at once, the reset) and a response cannot be touched once it has answered. So the rest of the body is read and dropped first, until it ends or for
-   * `bounds.timeoutMs` / `bounds.maxBytes` at most, and then the answer goes out and the connection
-   * closes; with the body complete nothing is left unread and the close is a plain FIN. A body declared
-   * larger than `bounds.maxBytes` could not be heard out: it is answered at once, as before.
+   * shuts down and closes at once, the reset) and a response cannot be touched once it has answered.
+   * So the rest of the body is read and dropped first, until it ends or for `bounds.timeoutMs` /
+   * `bounds.maxBytes` at most, and then the answer goes out and the connection closes; with the body
+   * complete nothing is left unread and the close is a plain FIN. A body declared larger than
+   * `bounds.maxBytes` could not be heard out: it is answered at once, as before.
    */
   function refuseAfterDraining(req: Request, res: Response, response: RelayResponse, done: () => void): void {
     const internals = req as unknown as BodyInternals;
