@@ -1,5 +1,5 @@
-// zod schemas for every request and response body of the HTTP API, and the
-// error codes: the contract, written once. The relay validates with them.
+// zod schemas for every request and response body of the HTTP API (its lists
+// of names, the error codes among them, are in names.ts): the contract, written once. The relay validates with them.
 // Clients do not bundle zod: they parse responses with responses.ts, which
 // checks each body against the JSON Schema zod writes for these schemas
 // (response-schemas.ts, generated; responses.test.ts keeps it current and holds
@@ -17,6 +17,7 @@ import {
   MIN_TTL_SECONDS,
   READER_KDF_LIMITS,
 } from './limits.js';
+import { ERROR_CODES, GONE_REASONS, PROOF_OF_WORK_MODES, SECRET_STATES } from './names.js';
 
 const b64u = /* @__PURE__ */ z.string().check(z.regex(/^[A-Za-z0-9_-]*$/, 'must be base64url without padding'));
 /** b64u of exactly 32 bytes (a token or a verifier): 43 characters, the last one carrying 2 zero bits. Case-sensitive. */
@@ -113,10 +114,10 @@ export type RevealRequest = z.infer<typeof RevealRequest>;
 export const RevealResponse = /* @__PURE__ */ z.object({ envelope: b64u.check(z.minLength(1)), viewsLeft: int(0) });
 export type RevealResponse = z.infer<typeof RevealResponse>;
 
-export const SecretState = /* @__PURE__ */ z.enum(['active', 'read', 'expired', 'deleted', 'burned']);
+export const SecretState = /* @__PURE__ */ z.enum(SECRET_STATES);
 export type SecretState = z.infer<typeof SecretState>;
 
-export const GoneReason = /* @__PURE__ */ z.enum(['read', 'expired', 'deleted', 'burned']);
+export const GoneReason = /* @__PURE__ */ z.enum(GONE_REASONS);
 export type GoneReason = z.infer<typeof GoneReason>;
 
 export const ReceiptResponse = /* @__PURE__ */ z.object({
@@ -128,22 +129,7 @@ export const ReceiptResponse = /* @__PURE__ */ z.object({
 });
 export type ReceiptResponse = z.infer<typeof ReceiptResponse>;
 
-export const ErrorCode = /* @__PURE__ */ z.enum([
-  'invalid_request',
-  'payload_too_large',
-  'unsupported_media_type',
-  'rate_limited',
-  'storage_full',
-  'creation_disabled',
-  'storage_unavailable',
-  'not_found',
-  'gone',
-  'wrong_passphrase',
-  /** PROTOCOL.md "Proof of work": the relay asks for a solved challenge (missing, invalid, expired or already used). */
-  'proof_of_work_required',
-  'method_not_allowed',
-  'internal',
-]);
+export const ErrorCode = /* @__PURE__ */ z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 /** Every error body: a code, words for people, and the fields some codes add. */
@@ -163,7 +149,7 @@ export const ErrorResponse = /* @__PURE__ */ z.object({
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
 
 /** How a relay asks for proof of work: never, for every create, or only under pressure. */
-export const ProofOfWorkMode = /* @__PURE__ */ z.enum(['off', 'always', 'auto']);
+export const ProofOfWorkMode = /* @__PURE__ */ z.enum(PROOF_OF_WORK_MODES);
 export type ProofOfWorkMode = z.infer<typeof ProofOfWorkMode>;
 
 /** `GET /api/config`: what a client needs to know before it creates. Unknown fields are ignored (a newer relay may add some). */

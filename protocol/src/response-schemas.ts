@@ -2,6 +2,8 @@
 // changing a response schema: `pnpm vitest run protocol/src/responses.test.ts -u`.
 // The JSON Schema (draft 2020-12) of each response body a client reads, as
 // zod's `z.toJSONSchema(schema, { io: 'input' })` writes it; shape.ts checks it.
+// The lists of names are names.ts's, referred to, not written again.
+import { ERROR_CODES, GONE_REASONS, PROOF_OF_WORK_MODES, SECRET_STATES } from './names.js';
 import type { JsonSchema } from './shape.js';
 
 export const LookResponse: JsonSchema = {
@@ -41,26 +43,9 @@ export const RevealResponse: JsonSchema = {
 export const ErrorResponse: JsonSchema = {
   type: 'object',
   properties: {
-    error: {
-      type: 'string',
-      enum: [
-        'invalid_request',
-        'payload_too_large',
-        'unsupported_media_type',
-        'rate_limited',
-        'storage_full',
-        'creation_disabled',
-        'storage_unavailable',
-        'not_found',
-        'gone',
-        'wrong_passphrase',
-        'proof_of_work_required',
-        'method_not_allowed',
-        'internal',
-      ],
-    },
+    error: { type: 'string', enum: ERROR_CODES },
     message: { type: 'string' },
-    reason: { type: 'string', enum: ['read', 'expired', 'deleted', 'burned'] },
+    reason: { type: 'string', enum: GONE_REASONS },
     at: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$' },
     attemptsLeft: { type: 'integer', minimum: 0, maximum: 5 },
     retryAfter: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
@@ -85,7 +70,7 @@ export const CreateSecretResponse: JsonSchema = {
 export const ReceiptResponse: JsonSchema = {
   type: 'object',
   properties: {
-    state: { type: 'string', enum: ['active', 'read', 'expired', 'deleted', 'burned'] },
+    state: { type: 'string', enum: SECRET_STATES },
     createdAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$' },
     expiresAt: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$' },
     viewsLeft: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
@@ -102,7 +87,7 @@ export const RelayConfigResponse: JsonSchema = {
     maxViews: { type: 'integer', minimum: 1, maximum: 9007199254740991 },
     maxEnvelopeBytes: { type: 'integer', minimum: 1, maximum: 9007199254740991 },
     createEnabled: { type: 'boolean' },
-    proofOfWork: { type: 'string', enum: ['off', 'always', 'auto'] },
+    proofOfWork: { type: 'string', enum: PROOF_OF_WORK_MODES },
   },
   required: ['version', 'maxTtlSeconds', 'maxViews', 'maxEnvelopeBytes', 'createEnabled', 'proofOfWork'],
 };

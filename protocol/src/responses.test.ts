@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import * as api from './api.js';
+import * as apiNames from './names.js';
 import * as responseSchemas from './response-schemas.js';
 import * as responseParsers from './responses.js';
 import { admit, type JsonSchema, ShapeError } from './shape.js';
@@ -39,13 +40,24 @@ function generatedSource(): string {
     '// changing a response schema: `pnpm vitest run protocol/src/responses.test.ts -u`.',
     '// The JSON Schema (draft 2020-12) of each response body a client reads, as',
     "// zod's `z.toJSONSchema(schema, { io: 'input' })` writes it; shape.ts checks it.",
+    "// The lists of names are names.ts's, referred to, not written again.",
+  ];
+  let body = NAMES.map((name) => `export const ${name}: JsonSchema = ${JSON.stringify(jsonSchemaOf(RESPONSES[name]))};\n`).join('\n');
+  const used: string[] = [];
+  for (const [name, list] of Object.entries(apiNames)) {
+    const written = JSON.stringify(list);
+    if (!body.includes(written)) continue;
+    body = body.replaceAll(written, name);
+    used.push(name);
+  }
+  const imports = [
+    ...(used.length > 0 ? [`import { ${used.sort().join(', ')} } from './names.js';`] : []),
     "import type { JsonSchema } from './shape.js';",
     '',
   ];
-  const body = NAMES.map((name) => `export const ${name}: JsonSchema = ${JSON.stringify(jsonSchemaOf(RESPONSES[name]))};\n`);
   return execFileSync(`${ROOT}node_modules/.bin/biome`, ['format', '--stdin-file-path=protocol/src/response-schemas.ts'], {
     cwd: ROOT,
-    input: [...header, ...body].join('\n'),
+    input: [...header, ...imports, body].join('\n'),
     encoding: 'utf8',
   });
 }
